@@ -1,0 +1,1 @@
+//! Attend's web app.

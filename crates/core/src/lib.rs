@@ -1,0 +1,7 @@
+//! Attend's numeric core. No DOM, no network: callers hand in bytes and get
+//! plain serde structs back, so the same code runs natively, in the CLI and in
+//! the browser (wasm32).
+
+pub mod encoding;
+
+pub use encoding::{position_similarity, positional_encoding, EncodingError, PositionalEncoding};

@@ -1,0 +1,1 @@
+//! Harness for the browser end-to-end tests.
