@@ -2,6 +2,9 @@
 //! plain serde structs back, so the same code runs natively, in the CLI and in
 //! the browser (wasm32).
 
+pub mod analysis;
+pub mod attention;
 pub mod encoding;
+pub mod rng;
 
 pub use encoding::{position_similarity, positional_encoding, EncodingError, PositionalEncoding};

@@ -1,1 +1,83 @@
-fn main() {}
+//! `cargo xtask …`: everything needed to build, serve, test and benchmark
+//! Attend on a fresh machine. Each step installs what it needs first and says
+//! so in one line.
+
+mod bench;
+mod build;
+mod cmd;
+mod model;
+mod model_f16;
+mod server;
+mod test;
+mod tools;
+
+use anyhow::{bail, Context, Result};
+use std::path::PathBuf;
+
+const USAGE: &str = "\
+usage: cargo xtask <command>
+
+commands:
+  serve [--port N]    install what is missing, build the site (release) and serve it on 127.0.0.1
+  test                fmt, clippy, native tests, wasm32 checks, browser tests, end-to-end tests
+  bench [--gpu]       forward-pass latency natively and in headless Chromium; writes target/bench.json
+  fetch-model         download and verify the default model into static/models/
+  build               build the site into dist/ (release)
+";
+
+fn main() {
+    if let Err(err) = run() {
+        eprintln!("xtask: error: {err:#}");
+        std::process::exit(1);
+    }
+}
+
+fn run() -> Result<()> {
+    let mut args = std::env::args().skip(1);
+    let command = args.next().unwrap_or_default();
+    let rest: Vec<String> = args.collect();
+    let root = repo_root()?;
+    std::env::set_current_dir(&root).context("entering the repository root")?;
+    match command.as_str() {
+        "serve" => {
+            let port = parse_port(&rest)?;
+            tools::ensure_build_tools()?;
+            model::ensure_default_model(&root)?;
+            build::site(&root)?;
+            server::serve_forever(&root.join("dist"), port)
+        }
+        "test" => test::all(&root),
+        "bench" => bench::run(&root, rest.iter().any(|a| a == "--gpu")),
+        "fetch-model" => model::ensure_default_model(&root),
+        "build" => {
+            tools::ensure_build_tools()?;
+            model::ensure_default_model(&root)?;
+            build::site(&root)
+        }
+        "" | "help" | "-h" | "--help" => {
+            print!("{USAGE}");
+            Ok(())
+        }
+        other => bail!("unknown command `{other}`\n{USAGE}"),
+    }
+}
+
+fn parse_port(args: &[String]) -> Result<u16> {
+    match args {
+        [] => Ok(8080),
+        [flag, value] if flag == "--port" => value
+            .parse()
+            .with_context(|| format!("--port takes a number from 1 to 65535, got `{value}`")),
+        _ => bail!("serve takes only `--port N`"),
+    }
+}
+
+/// The workspace root: xtask lives in crates/xtask.
+fn repo_root() -> Result<PathBuf> {
+    let manifest = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
+    manifest
+        .ancestors()
+        .nth(2)
+        .map(PathBuf::from)
+        .context("locating the repository root")
+}

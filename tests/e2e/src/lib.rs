@@ -1,1 +1,12 @@
-//! Harness for the browser end-to-end tests.
+//! Harness for Attend's end-to-end tests: a minimal W3C WebDriver client
+//! for Debian's chromedriver, over plain HTTP.
+//!
+//! `cargo xtask test` builds `dist/`, serves it on 127.0.0.1 and runs these
+//! tests with `ATTEND_URL` (the site), `CHROMEDRIVER` and
+//! `ATTEND_SCREENSHOTS` (where screenshots go) set.
+
+mod driver;
+mod page;
+
+pub use driver::{Browser, Element};
+pub use page::{app_url, open_app, screenshot_dir};

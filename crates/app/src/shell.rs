@@ -1,0 +1,119 @@
+//! The frame around every section: header, table of contents, pager, and
+//! the keyboard and URL plumbing that tie them to the route.
+
+use crate::navigation::{self, CurrentRoute};
+use crate::route::Route;
+use crate::sections::{self, SECTIONS};
+use leptos::prelude::*;
+use wasm_bindgen::JsCast;
+
+#[component]
+pub fn App() -> impl IntoView {
+    let route = RwSignal::new(navigation::route_from_location());
+    provide_context(CurrentRoute(route));
+
+    // Back/Forward and hand-edited links.
+    let on_hash = window_event_listener_untyped("hashchange", move |_| {
+        route.set(navigation::route_from_location())
+    });
+    let on_pop = window_event_listener_untyped("popstate", move |_| {
+        route.set(navigation::route_from_location())
+    });
+    let on_key = window_event_listener(leptos::ev::keydown, move |ev| {
+        if ev.alt_key() || ev.ctrl_key() || ev.meta_key() || is_typing(&ev) {
+            return;
+        }
+        let step = match ev.key().as_str() {
+            "ArrowRight" => 1,
+            "ArrowLeft" => -1,
+            _ => return,
+        };
+        ev.prevent_default();
+        go_relative(route, step);
+    });
+    on_cleanup(move || {
+        on_hash.remove();
+        on_pop.remove();
+        on_key.remove();
+    });
+
+    // Only a change of section re-creates the section's view; a change of
+    // its settings must not (that would steal focus from the control).
+    let slug = Memo::new(move |_| route.with(|r| r.section.clone()));
+    let known = Memo::new(move |_| slug.with(|s| s.is_empty() || sections::index_of(s).is_some()));
+    let position = Memo::new(move |_| slug.with(|s| sections::index_of(s).unwrap_or(0)));
+
+    view! {
+        <header class="topbar">
+            <a class="brand" href="#/welcome">"Attend"</a>
+            <span class="tagline">"Transformers and attention, live in your browser"</span>
+            <span class="spacer"></span>
+            <span class="keys-hint"><kbd>"←"</kbd> " " <kbd>"→"</kbd> " change section"</span>
+        </header>
+        <div class="layout">
+            <nav class="toc" aria-label="Sections" data-testid="toc">
+                <ol>
+                    {SECTIONS
+                        .iter()
+                        .enumerate()
+                        .map(|(i, s)| {
+                            view! {
+                                <li>
+                                    <a
+                                        href=format!("#/{}", s.slug)
+                                        data-testid=format!("toc-{}", s.slug)
+                                        aria-current=move || (position.get() == i).then_some("page")
+                                    >
+                                        {s.title}
+                                    </a>
+                                </li>
+                            }
+                        })
+                        .collect_view()}
+                </ol>
+            </nav>
+            <main id="main" data-testid="main" data-section=move || SECTIONS[position.get()].slug>
+                <Show when=move || !known.get()>
+                    <p class="notice" data-testid="route-notice">
+                        {move || format!("There is no section called “{}”; showing the first one instead.", slug.get())}
+                    </p>
+                </Show>
+                {move || sections::view_of(SECTIONS[position.get()].slug)}
+                <nav class="pager" aria-label="Previous and next section">
+                    <button
+                        data-testid="prev"
+                        disabled=move || position.get() == 0
+                        on:click=move |_| go_relative(route, -1)
+                    >
+                        {move || position.get().checked_sub(1).map(|i| format!("← {}", SECTIONS[i].title)).unwrap_or_else(|| "←".into())}
+                    </button>
+                    <button
+                        data-testid="next"
+                        disabled=move || position.get() + 1 >= SECTIONS.len()
+                        on:click=move |_| go_relative(route, 1)
+                    >
+                        {move || SECTIONS.get(position.get() + 1).map(|s| format!("{} →", s.title)).unwrap_or_else(|| "→".into())}
+                    </button>
+                </nav>
+            </main>
+        </div>
+    }
+}
+
+fn go_relative(route: RwSignal<Route>, step: isize) {
+    let here = route.with_untracked(|r| sections::index_of(&r.section).unwrap_or(0)) as isize;
+    let next = (here + step).clamp(0, SECTIONS.len() as isize - 1) as usize;
+    if next as isize != here {
+        navigation::navigate(route, Route::new(SECTIONS[next].slug));
+        let _ = window().scroll_to_with_x_and_y(0.0, 0.0);
+    }
+}
+
+/// Arrow keys belong to the control being typed in, not to navigation.
+fn is_typing(ev: &web_sys::KeyboardEvent) -> bool {
+    let Some(target) = ev.target().and_then(|t| t.dyn_into::<web_sys::Element>().ok()) else {
+        return false;
+    };
+    matches!(target.tag_name().as_str(), "INPUT" | "TEXTAREA" | "SELECT")
+        || target.has_attribute("contenteditable")
+}

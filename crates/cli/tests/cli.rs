@@ -1,0 +1,197 @@
+//! Runs the real `attend` binary.
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+use attend_core::NdArray;
+use serde::Deserialize;
+
+fn repo_root() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../..")
+}
+
+fn minilm_dir() -> PathBuf {
+    let dir = repo_root().join("static/models/all-MiniLM-L6-v2");
+    assert!(
+        dir.join("model.safetensors").exists(),
+        "MiniLM is missing from {}; run `cargo xtask fetch-model` to create it",
+        dir.display()
+    );
+    dir
+}
+
+fn attend(args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_attend"))
+        .args(args)
+        .output()
+        .expect("the binary runs")
+}
+
+/// A scratch model directory under Cargo's per-test temp folder.
+fn scratch(name: &str) -> PathBuf {
+    let dir = Path::new(env!("CARGO_TARGET_TMPDIR")).join(name);
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).expect("scratch dir");
+    dir
+}
+
+#[derive(Deserialize)]
+struct Golden {
+    sentence: String,
+    tokens: Vec<String>,
+    input_ids: Vec<u32>,
+    attentions: NdArray,
+    embedding: Vec<f32>,
+}
+
+#[derive(Deserialize)]
+struct CliJson {
+    tokens: Vec<String>,
+    input_ids: Vec<u32>,
+    token_type_ids: Vec<u32>,
+    truncated: usize,
+    num_layers: usize,
+    num_heads: usize,
+    attentions: NdArray,
+    embedding: Vec<f32>,
+    hidden_states: Option<NdArray>,
+}
+
+#[test]
+fn attention_json_matches_golden_a01() {
+    let golden: Golden = serde_json::from_slice(
+        &std::fs::read(repo_root().join("tests/fixtures/minilm/a01.json")).expect("fixture"),
+    )
+    .expect("fixture parses");
+    let dir = minilm_dir();
+    let out = attend(&[
+        "attention",
+        "--model",
+        dir.to_str().expect("UTF-8 path"),
+        "--text",
+        &golden.sentence,
+        "--json",
+    ]);
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let json: CliJson = serde_json::from_slice(&out.stdout).expect("stdout is JSON");
+    assert_eq!(json.tokens, golden.tokens);
+    assert_eq!(json.input_ids, golden.input_ids);
+    assert_eq!(json.token_type_ids, vec![0; 9]);
+    assert_eq!((json.truncated, json.num_layers, json.num_heads), (0, 6, 12));
+    assert!(json.hidden_states.is_none(), "hidden states only on request");
+    assert_eq!(json.attentions.shape(), golden.attentions.shape());
+    let worst = json
+        .attentions
+        .data()
+        .iter()
+        .zip(golden.attentions.data())
+        .map(|(a, b)| (a - b).abs())
+        .fold(0f32, f32::max);
+    eprintln!("cli a01: attention max|Δ| {worst:.3e}");
+    assert!(worst <= 1e-5, "attention max |Δ| {worst:e}");
+    let cos: f32 = json.embedding.iter().zip(&golden.embedding).map(|(a, b)| a * b).sum();
+    assert!(cos >= 0.99999, "embedding cosine {cos}");
+}
+
+#[test]
+fn hidden_states_pairs_and_vocab_fallback() {
+    // A model dir with vocab.txt only, sharing MiniLM's weights by copy.
+    let src = minilm_dir();
+    let dir = scratch("vocab-only");
+    for f in ["config.json", "model.safetensors", "vocab.txt"] {
+        std::fs::copy(src.join(f), dir.join(f)).expect("copy");
+    }
+    let out = attend(&[
+        "attention",
+        "--model",
+        dir.to_str().expect("UTF-8 path"),
+        "--text",
+        "Hello there",
+        "--pair",
+        "Good morning",
+        "--max-len",
+        "5",
+        "--json",
+        "--hidden-states",
+    ]);
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let json: CliJson = serde_json::from_slice(&out.stdout).expect("stdout is JSON");
+    assert_eq!(json.tokens, ["[CLS]", "hello", "[SEP]", "good", "[SEP]"]);
+    assert_eq!(json.token_type_ids, [0, 0, 0, 1, 1]);
+    // Budget 2 for 2 + 2 pieces: longest-first keeps one of each.
+    assert_eq!(json.truncated, 2);
+    assert_eq!(
+        json.hidden_states.expect("requested").shape(),
+        &[7, 5, 384]
+    );
+}
+
+#[test]
+fn human_summary_without_json() {
+    let dir = minilm_dir();
+    let out = attend(&["attention", "--model", dir.to_str().expect("path"), "--text", "Hi"]);
+    assert!(out.status.success());
+    let text = String::from_utf8(out.stdout).expect("UTF-8");
+    assert!(text.starts_with("3 tokens, 6 layers × 12 heads"), "{text}");
+}
+
+/// Exit status 2 and exactly one line on stderr.
+fn assert_one_line_error(out: &Output, needle: &str) {
+    assert_eq!(out.status.code(), Some(2));
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(stderr.lines().count(), 1, "{stderr}");
+    assert!(stderr.contains(needle), "{stderr:?} lacks {needle:?}");
+    assert!(out.stdout.is_empty());
+}
+
+#[test]
+fn missing_model_dir_exits_2() {
+    let out = attend(&["attention", "--model", "/nonexistent/model", "--text", "x", "--json"]);
+    assert_one_line_error(&out, "does not exist");
+}
+
+#[test]
+fn broken_model_dirs_exit_2() {
+    let src = minilm_dir();
+
+    let empty = scratch("empty-model");
+    std::fs::copy(src.join("config.json"), empty.join("config.json")).expect("copy");
+    std::fs::write(empty.join("model.safetensors"), b"").expect("write");
+    std::fs::copy(src.join("vocab.txt"), empty.join("vocab.txt")).expect("copy");
+    let out = attend(&["attention", "--model", empty.to_str().expect("path"), "--text", "x"]);
+    assert_one_line_error(&out, "corrupt");
+
+    let no_tok = scratch("no-tokenizer");
+    std::fs::copy(src.join("config.json"), no_tok.join("config.json")).expect("copy");
+    std::fs::copy(
+        repo_root().join("tests/fixtures/tiny-bert/model.safetensors"),
+        no_tok.join("model.safetensors"),
+    )
+    .expect("copy");
+    let out = attend(&["attention", "--model", no_tok.to_str().expect("path"), "--text", "x"]);
+    // MiniLM's config with the tiny weights: a shape error, before the tokenizer.
+    assert_one_line_error(&out, "shape");
+    std::fs::copy(
+        repo_root().join("tests/fixtures/tiny-bert/config.json"),
+        no_tok.join("config.json"),
+    )
+    .expect("copy");
+    let out = attend(&["attention", "--model", no_tok.to_str().expect("path"), "--text", "x"]);
+    assert_one_line_error(&out, "neither tokenizer.json nor vocab.txt");
+
+    let bad_cfg = scratch("bad-config");
+    std::fs::write(bad_cfg.join("config.json"), b"{\n\"model_type\": \n").expect("write");
+    std::fs::write(bad_cfg.join("model.safetensors"), b"").expect("write");
+    let out = attend(&["attention", "--model", bad_cfg.to_str().expect("path"), "--text", "x"]);
+    assert_one_line_error(&out, "config.json");
+}
+
+#[test]
+fn usage_errors_exit_2_and_help_exits_0() {
+    assert_one_line_error(&attend(&[]), "no command");
+    assert_one_line_error(&attend(&["attention", "--model", "m"]), "--text");
+    assert_one_line_error(&attend(&["attention", "--bogus"]), "--bogus");
+    let help = attend(&["--help"]);
+    assert!(help.status.success());
+    assert!(String::from_utf8_lossy(&help.stdout).contains("attend attention --model DIR"));
+}

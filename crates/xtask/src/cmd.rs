@@ -1,0 +1,33 @@
+//! Running child processes with one progress line each.
+
+use anyhow::{bail, Context, Result};
+use std::process::{Command, Stdio};
+
+/// Prints the step, runs it with inherited output, fails on a non-zero exit.
+pub fn run(step: &str, command: &mut Command) -> Result<()> {
+    println!("==> {step}");
+    let status = command
+        .status()
+        .with_context(|| format!("starting {:?}", command.get_program()))?;
+    if !status.success() {
+        bail!("{step}: failed ({status})");
+    }
+    Ok(())
+}
+
+/// Runs a command quietly and returns its stdout, or None if it cannot run or fails.
+pub fn output(program: &str, args: &[&str]) -> Option<String> {
+    let out = Command::new(program)
+        .args(args)
+        .stdin(Stdio::null())
+        .stderr(Stdio::null())
+        .output()
+        .ok()?;
+    out.status
+        .success()
+        .then(|| String::from_utf8_lossy(&out.stdout).into_owned())
+}
+
+pub fn cargo() -> Command {
+    Command::new(std::env::var("CARGO").unwrap_or_else(|_| "cargo".into()))
+}

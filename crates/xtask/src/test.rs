@@ -1,0 +1,75 @@
+//! `cargo xtask test`: every check the project has, in the order that fails
+//! fastest. CI runs exactly this.
+
+use crate::cmd::{self, cargo};
+use crate::tools::{self, CHROMEDRIVER, WASM_TARGET};
+use crate::{build, model, server};
+use anyhow::Result;
+use std::path::Path;
+
+/// Crates that build for the browser and carry wasm-bindgen tests.
+const WASM_CRATES: [&str; 3] = ["attend-core", "attend-charts", "attend-app"];
+
+pub fn all(root: &Path) -> Result<()> {
+    let started = std::time::Instant::now();
+    tools::ensure_rust_components()?;
+    tools::ensure_build_tools()?;
+    tools::ensure_browser()?;
+    model::ensure_default_model(root)?;
+
+    cmd::run("cargo fmt --check", cargo().args(["fmt", "--all", "--", "--check"]))?;
+    cmd::run(
+        "clippy, native, all targets",
+        cargo().args(["clippy", "--workspace", "--all-targets", "--", "-D", "warnings"]),
+    )?;
+    cmd::run(
+        "clippy, wasm32 (the crates that run in the browser)",
+        cargo()
+            .args(["clippy", "--target", WASM_TARGET, "--all-targets"])
+            .args(WASM_CRATES.iter().flat_map(|c| ["-p", c]))
+            .args(["--", "-D", "warnings"]),
+    )?;
+    cmd::run(
+        "native tests",
+        cargo().args(["test", "--workspace", "--exclude", "attend-e2e"]),
+    )?;
+    run_wasm_tests(root)?;
+
+    build::site(root)?;
+    let (url, _server) = server::spawn(&root.join("dist"))?;
+    let screenshots = root.join("target/e2e");
+    std::fs::create_dir_all(&screenshots)?;
+    cmd::run(
+        &format!("end-to-end tests in headless Chromium against {url}"),
+        cargo()
+            .args(["test", "-p", "attend-e2e", "--", "--test-threads=1"])
+            .env("ATTEND_URL", &url)
+            .env("CHROMEDRIVER", CHROMEDRIVER)
+            .env("ATTEND_SCREENSHOTS", &screenshots),
+    )?;
+    println!(
+        "==> all checks passed in {:.1} min (screenshots in target/e2e/)",
+        started.elapsed().as_secs_f64() / 60.0
+    );
+    Ok(())
+}
+
+/// wasm-bindgen tests run in headless Chromium through chromedriver; the
+/// capabilities (root needs --no-sandbox, WebGPU needs its flag) live in
+/// tests/webdriver.json.
+fn run_wasm_tests(root: &Path) -> Result<()> {
+    cmd::run(
+        "wasm-bindgen tests in headless Chromium",
+        cargo()
+            .args(["test", "--target", WASM_TARGET])
+            .args(WASM_CRATES.iter().flat_map(|c| ["-p", c]))
+            .env("CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUNNER", "wasm-bindgen-test-runner")
+            .env("CHROMEDRIVER", CHROMEDRIVER)
+            .env("WASM_BINDGEN_USE_BROWSER", "1")
+            .env("WASM_BINDGEN_TEST_TIMEOUT", "300")
+            .env(
+                "WASM_BINDGEN_TEST_WEBDRIVER_JSON",
+                root.join("tests/webdriver.json"),
+            ),
+    )
+}

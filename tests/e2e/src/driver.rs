@@ -1,0 +1,290 @@
+//! The WebDriver protocol, the parts we use.
+
+use anyhow::{anyhow, bail, Context, Result};
+use base64::Engine;
+use serde_json::{json, Value};
+use std::net::TcpListener;
+use std::path::Path;
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+const ELEMENT_KEY: &str = "element-6066-11e4-a52e-4f735466cecf";
+const CHROMIUM: &str = "/usr/bin/chromium";
+
+/// One chromedriver process with one headless Chromium session.
+pub struct Browser {
+    driver: Child,
+    base: String,
+    session: String,
+    agent: ureq::Agent,
+    user_data: std::path::PathBuf,
+}
+
+#[derive(Clone, Debug)]
+pub struct Element(String);
+
+impl Browser {
+    /// Starts chromedriver and a fresh headless Chromium (new profile, no
+    /// network chatter, WebGPU allowed) with the given window size.
+    pub fn start(width: u32, height: u32) -> Result<Browser> {
+        let chromedriver =
+            std::env::var("CHROMEDRIVER").unwrap_or_else(|_| "/usr/bin/chromedriver".into());
+        let port = free_port()?;
+        let driver = Command::new(&chromedriver)
+            .arg(format!("--port={port}"))
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .with_context(|| format!("starting {chromedriver}"))?;
+        let base = format!("http://127.0.0.1:{port}");
+        let agent = ureq::AgentBuilder::new()
+            .timeout(Duration::from_secs(120))
+            .build();
+        let user_data = std::env::temp_dir().join(format!("attend-e2e-{port}-{}", std::process::id()));
+        let mut browser = Browser {
+            driver,
+            base,
+            session: String::new(),
+            agent,
+            user_data,
+        };
+        browser.wait_for_driver()?;
+        let caps = json!({
+            "capabilities": { "alwaysMatch": {
+                "browserName": "chrome",
+                "goog:loggingPrefs": { "browser": "ALL" },
+                "goog:chromeOptions": {
+                    "binary": CHROMIUM,
+                    "args": [
+                        "--headless=new", "--no-sandbox", "--disable-quic", "--no-first-run",
+                        "--disable-background-networking", "--disable-component-update",
+                        "--disable-sync", "--disable-dev-shm-usage", "--enable-unsafe-webgpu",
+                        "--hide-scrollbars", "--force-device-scale-factor=1",
+                        format!("--window-size={width},{height}"),
+                        format!("--user-data-dir={}", browser.user_data.display()),
+                    ]
+                }
+            }}
+        });
+        let created = browser.call("POST", "/session", Some(caps))?;
+        browser.session = created["sessionId"]
+            .as_str()
+            .context("chromedriver returned no session id")?
+            .to_string();
+        Ok(browser)
+    }
+
+    fn wait_for_driver(&self) -> Result<()> {
+        let deadline = Instant::now() + Duration::from_secs(20);
+        while Instant::now() < deadline {
+            if let Ok(resp) = self.agent.get(&format!("{}/status", self.base)).call() {
+                if resp.into_json::<Value>().ok().and_then(|v| v["value"]["ready"].as_bool()) == Some(true) {
+                    return Ok(());
+                }
+            }
+            std::thread::sleep(Duration::from_millis(100));
+        }
+        bail!("chromedriver did not become ready in 20 s")
+    }
+
+    /// One WebDriver command; returns its `value` or the driver's error.
+    fn call(&self, method: &str, path: &str, body: Option<Value>) -> Result<Value> {
+        let url = if path == "/session" {
+            format!("{}{path}", self.base)
+        } else {
+            format!("{}/session/{}{path}", self.base, self.session)
+        };
+        let request = self.agent.request(method, &url);
+        let response = match body {
+            Some(body) => request.send_json(body),
+            None if method == "POST" => request.send_json(json!({})),
+            None => request.call(),
+        };
+        let value: Value = match response {
+            Ok(resp) => resp.into_json()?,
+            Err(ureq::Error::Status(_, resp)) => {
+                let v: Value = resp.into_json().unwrap_or(Value::Null);
+                bail!("WebDriver {method} {path}: {}", v["value"]["message"].as_str().unwrap_or("error"))
+            }
+            Err(e) => return Err(anyhow!("WebDriver {method} {path}: {e}")),
+        };
+        Ok(value["value"].clone())
+    }
+
+    pub fn goto(&self, url: &str) -> Result<()> {
+        self.call("POST", "/url", Some(json!({ "url": url })))?;
+        Ok(())
+    }
+
+    pub fn refresh(&self) -> Result<()> {
+        self.call("POST", "/refresh", None)?;
+        Ok(())
+    }
+
+    pub fn current_url(&self) -> Result<String> {
+        Ok(self.call("GET", "/url", None)?.as_str().unwrap_or_default().to_string())
+    }
+
+    pub fn find(&self, css: &str) -> Result<Element> {
+        let v = self.call("POST", "/element", Some(json!({ "using": "css selector", "value": css })))?;
+        v[ELEMENT_KEY]
+            .as_str()
+            .map(|id| Element(id.to_string()))
+            .with_context(|| format!("no element matches {css}"))
+    }
+
+    pub fn find_all(&self, css: &str) -> Result<Vec<Element>> {
+        let v = self.call("POST", "/elements", Some(json!({ "using": "css selector", "value": css })))?;
+        Ok(v.as_array()
+            .map(|a| a.iter().filter_map(|e| e[ELEMENT_KEY].as_str()).map(|id| Element(id.to_string())).collect())
+            .unwrap_or_default())
+    }
+
+    /// Waits (polling) until `css` matches, up to `timeout`.
+    pub fn wait_for(&self, css: &str, timeout: Duration) -> Result<Element> {
+        let deadline = Instant::now() + timeout;
+        loop {
+            match self.find(css) {
+                Ok(el) => return Ok(el),
+                Err(e) if Instant::now() >= deadline => return Err(e.context(format!("waited {timeout:?}"))),
+                Err(_) => std::thread::sleep(Duration::from_millis(50)),
+            }
+        }
+    }
+
+    /// Polls `probe` until it returns Some, up to `timeout`.
+    pub fn wait_until<T>(&self, what: &str, timeout: Duration, mut probe: impl FnMut() -> Result<Option<T>>) -> Result<T> {
+        let deadline = Instant::now() + timeout;
+        let mut last_err = None;
+        while Instant::now() < deadline {
+            match probe() {
+                Ok(Some(v)) => return Ok(v),
+                Ok(None) => {}
+                Err(e) => last_err = Some(e),
+            }
+            std::thread::sleep(Duration::from_millis(50));
+        }
+        match last_err {
+            Some(e) => Err(e.context(format!("timed out waiting for {what}"))),
+            None => bail!("timed out after {timeout:?} waiting for {what}"),
+        }
+    }
+
+    pub fn click(&self, el: &Element) -> Result<()> {
+        self.call("POST", &format!("/element/{}/click", el.0), None)?;
+        Ok(())
+    }
+
+    pub fn clear(&self, el: &Element) -> Result<()> {
+        self.call("POST", &format!("/element/{}/clear", el.0), None)?;
+        Ok(())
+    }
+
+    pub fn send_keys(&self, el: &Element, text: &str) -> Result<()> {
+        self.call("POST", &format!("/element/{}/value", el.0), Some(json!({ "text": text })))?;
+        Ok(())
+    }
+
+    /// Replaces an input's text and commits it (Enter fires `change`).
+    pub fn set_input(&self, el: &Element, text: &str) -> Result<()> {
+        self.clear(el)?;
+        self.send_keys(el, &format!("{text}\u{E007}"))
+    }
+
+    pub fn attr(&self, el: &Element, name: &str) -> Result<Option<String>> {
+        let v = self.call("GET", &format!("/element/{}/attribute/{name}", el.0), None)?;
+        Ok(v.as_str().map(str::to_string))
+    }
+
+    pub fn text(&self, el: &Element) -> Result<String> {
+        Ok(self.call("GET", &format!("/element/{}/text", el.0), None)?.as_str().unwrap_or_default().to_string())
+    }
+
+    pub fn execute(&self, script: &str, args: Vec<Value>) -> Result<Value> {
+        self.call("POST", "/execute/sync", Some(json!({ "script": script, "args": args })))
+    }
+
+    /// Presses one key on whatever has focus (WebDriver key codes, e.g. "\u{E014}" for →).
+    pub fn press(&self, key: &str) -> Result<()> {
+        let actions = json!({ "actions": [{
+            "type": "key", "id": "keyboard",
+            "actions": [{ "type": "keyDown", "value": key }, { "type": "keyUp", "value": key }]
+        }]});
+        self.call("POST", "/actions", Some(actions))?;
+        Ok(())
+    }
+
+    /// Moves the mouse to (`dx`, `dy`) CSS pixels from the element's centre.
+    pub fn hover(&self, el: &Element, dx: i64, dy: i64) -> Result<()> {
+        let actions = json!({ "actions": [{
+            "type": "pointer", "id": "mouse", "parameters": { "pointerType": "mouse" },
+            "actions": [{ "type": "pointerMove", "duration": 0, "x": dx, "y": dy,
+                          "origin": { ELEMENT_KEY: el.0 } }]
+        }]});
+        self.call("POST", "/actions", Some(actions))?;
+        Ok(())
+    }
+
+    pub fn scroll_into_view(&self, el: &Element) -> Result<()> {
+        self.execute(
+            "arguments[0].scrollIntoView({block: 'center'})",
+            vec![json!({ ELEMENT_KEY: el.0 })],
+        )?;
+        Ok(())
+    }
+
+    pub fn set_window_size(&self, width: u32, height: u32) -> Result<()> {
+        self.call("POST", "/window/rect", Some(json!({ "width": width, "height": height })))?;
+        Ok(())
+    }
+
+    pub fn screenshot(&self, path: &Path) -> Result<()> {
+        let b64 = self.call("GET", "/screenshot", None)?;
+        let png = base64::engine::general_purpose::STANDARD.decode(b64.as_str().unwrap_or_default())?;
+        if let Some(dir) = path.parent() {
+            std::fs::create_dir_all(dir)?;
+        }
+        std::fs::write(path, png)?;
+        Ok(())
+    }
+
+    /// Console messages at level SEVERE (errors, uncaught exceptions, panics)
+    /// since the last call.
+    pub fn console_errors(&self) -> Result<Vec<String>> {
+        let logs = self.call("POST", "/se/log", Some(json!({ "type": "browser" })))?;
+        Ok(logs
+            .as_array()
+            .map(|entries| {
+                entries
+                    .iter()
+                    .filter(|e| e["level"].as_str() == Some("SEVERE"))
+                    .map(|e| e["message"].as_str().unwrap_or_default().to_string())
+                    .collect()
+            })
+            .unwrap_or_default())
+    }
+
+    /// Fails the test if the page logged any error.
+    pub fn assert_no_console_errors(&self) -> Result<()> {
+        let errors = self.console_errors()?;
+        if !errors.is_empty() {
+            bail!("the page logged errors:\n{}", errors.join("\n"));
+        }
+        Ok(())
+    }
+}
+
+impl Drop for Browser {
+    fn drop(&mut self) {
+        if !self.session.is_empty() {
+            let _ = self.agent.delete(&format!("{}/session/{}", self.base, self.session)).call();
+        }
+        let _ = self.driver.kill();
+        let _ = self.driver.wait();
+        let _ = std::fs::remove_dir_all(&self.user_data);
+    }
+}
+
+fn free_port() -> Result<u16> {
+    Ok(TcpListener::bind("127.0.0.1:0")?.local_addr()?.port())
+}
