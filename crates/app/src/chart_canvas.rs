@@ -79,7 +79,7 @@ where
         let py = css_y * canvas.height() as f64 / rect.height();
         let label = hover.with_value(|map| {
             map.as_ref()
-                .and_then(|m| m.at((px.round() as i32, py.round() as i32)))
+                .and_then(|m| m.at((px.floor() as i32, py.floor() as i32)))
                 .map(|v| v.label)
         });
         set_tip.set(label.map(|label| Tooltip {

@@ -7,6 +7,7 @@ mod navigation;
 pub mod params;
 pub mod route;
 pub mod sections;
+pub mod model;
 mod shell;
 
 pub use shell::App;

@@ -7,6 +7,7 @@ use crate::colorscale::ColorScale;
 use crate::error::ChartError;
 use crate::palette::INK;
 use crate::style::{font, Sizes};
+use crate::ticked_range::TickedRange;
 use crate::ticks::{decimals_for, nice_step, nice_ticks};
 
 /// How many value ticks the bar gets at most.
@@ -23,14 +24,15 @@ pub fn colorbar_ticks(scale: &ColorScale) -> Vec<(f64, String)> {
 }
 
 /// Draws the bar in `area`, its gradient spanning backend rows `y0..y1`
-/// (the heatmap's plotting rows, so both line up).
+/// (the heatmap's plotting rows, so both line up). `sizes` are those of the
+/// whole chart: the strip itself is too narrow to size text by.
 pub fn draw_colorbar<DB: DrawingBackend>(
     area: &DrawingArea<DB, Shift>,
     scale: &ColorScale,
     (y0, y1): (i32, i32),
+    sizes: &Sizes,
 ) -> Result<(), ChartError> {
-    let sizes = Sizes::of(area);
-    let (base_x, base_y) = area.get_base_pixel();
+    let (_, base_y) = area.get_base_pixel();
     let (w, h) = area.dim_in_pixel();
     let (w, h) = (w as i32, h as i32);
     let top = (y0 - base_y).clamp(0, h);
@@ -50,7 +52,7 @@ pub fn draw_colorbar<DB: DrawingBackend>(
         .right_y_label_area_size(label_w)
         .build_cartesian_2d(
             0f64..1f64,
-            (lo..hi).with_key_points(ticks.iter().map(|t| t.0).collect()),
+            TickedRange::new(lo..hi, ticks.iter().map(|t| t.0).collect()),
         )?;
 
     // The gradient, one band per run of equal colour, top (max) to bottom.
@@ -83,10 +85,10 @@ pub fn draw_colorbar<DB: DrawingBackend>(
         .configure_mesh()
         .disable_mesh()
         .disable_x_axis()
+        .set_tick_mark_size(LabelAreaPosition::Right, (sizes.tick * 0.3) as i32)
         .axis_style(INK)
         .label_style(font(sizes.tick))
         .y_label_formatter(&formatter)
         .draw()?;
-    let _ = base_x;
     Ok(())
 }

@@ -53,7 +53,10 @@ mod tests {
 
     #[test]
     fn fit_ignores_nan_and_handles_constants() {
-        assert_eq!(ColorScale::fit(&[1.0, f32::NAN, -2.0]), ColorScale::new(-2.0, 1.0));
+        assert_eq!(
+            ColorScale::fit(&[1.0, f32::NAN, -2.0]),
+            ColorScale::new(-2.0, 1.0)
+        );
         assert_eq!(ColorScale::fit(&[3.0, 3.0]), ColorScale::new(2.5, 3.5));
         assert_eq!(ColorScale::fit(&[]), ColorScale::new(0.0, 1.0));
     }

@@ -2,17 +2,29 @@
 //! arithmetic so that drawing and hovering agree pixel for pixel.
 //!
 //! Column `c` covers pixels `[x0 + ⌈c·w/cols⌉, x0 + ⌈(c+1)·w/cols⌉)`, so pixel
-//! `x0 + i` lies in column `⌊i·cols/w⌋` (rows likewise, row 0 at the top).
+//! `x0 + i` lies in column `⌊i·cols/w⌋`. Rows likewise, counted from the
+//! top or, with [`RowOrder::BottomUp`], from the bottom.
 
 use std::ops::Range;
 
 use crate::hover::PixelRect;
+
+/// Where row 0 of a matrix is drawn.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum RowOrder {
+    /// Row 0 at the top, as a matrix is written (attention maps).
+    #[default]
+    TopDown,
+    /// Row 0 at the bottom, as on a plot's y axis.
+    BottomUp,
+}
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct CellGrid {
     pub rect: PixelRect,
     pub rows: usize,
     pub cols: usize,
+    pub order: RowOrder,
 }
 
 /// First pixel (offset) of cell `k` of `n` over `len` pixels.
@@ -36,8 +48,28 @@ fn cells_of_pixel(i: i32, n: usize, len: i32) -> Range<usize> {
 }
 
 impl CellGrid {
+    /// Row 0 at the top; see [`CellGrid::with_row_order`].
     pub fn new(rect: PixelRect, rows: usize, cols: usize) -> Self {
-        CellGrid { rect, rows, cols }
+        CellGrid {
+            rect,
+            rows,
+            cols,
+            order: RowOrder::TopDown,
+        }
+    }
+
+    pub fn with_row_order(mut self, order: RowOrder) -> Self {
+        self.order = order;
+        self
+    }
+
+    /// Pixel row offset `j` (from the top) as an offset from row 0's side:
+    /// bottom-up grids are the exact mirror image of top-down ones.
+    fn offset_from_row0(&self, j: i32) -> i32 {
+        match self.order {
+            RowOrder::TopDown => j,
+            RowOrder::BottomUp => self.rect.height() - 1 - j,
+        }
     }
 
     fn usable(&self) -> bool {
@@ -50,7 +82,11 @@ impl CellGrid {
             return None;
         }
         Some((
-            cell(px.1 - self.rect.y0, self.rows, self.rect.height()),
+            cell(
+                self.offset_from_row0(px.1 - self.rect.y0),
+                self.rows,
+                self.rect.height(),
+            ),
             cell(px.0 - self.rect.x0, self.cols, self.rect.width()),
         ))
     }
@@ -58,11 +94,15 @@ impl CellGrid {
     /// The pixels of a cell (may be empty when cells are thinner than pixels).
     pub fn cell_rect(&self, row: usize, col: usize) -> PixelRect {
         let (w, h) = (self.rect.width(), self.rect.height());
+        let (top, bottom) = match self.order {
+            RowOrder::TopDown => (edge(row, self.rows, h), edge(row + 1, self.rows, h)),
+            RowOrder::BottomUp => (h - edge(row + 1, self.rows, h), h - edge(row, self.rows, h)),
+        };
         PixelRect {
             x0: self.rect.x0 + edge(col, self.cols, w),
-            y0: self.rect.y0 + edge(row, self.rows, h),
+            y0: self.rect.y0 + top,
             x1: self.rect.x0 + edge(col + 1, self.cols, w),
-            y1: self.rect.y0 + edge(row + 1, self.rows, h),
+            y1: self.rect.y0 + bottom,
         }
     }
 
@@ -78,9 +118,9 @@ impl CellGrid {
         cells_of_pixel(i, self.cols, self.rect.width())
     }
 
-    /// Rows covered by pixel row offset `j` (`0 ≤ j < height`).
+    /// Rows covered by pixel row offset `j` (`0 ≤ j < height`, from the top).
     pub fn rows_of_pixel(&self, j: i32) -> Range<usize> {
-        cells_of_pixel(j, self.rows, self.rect.height())
+        cells_of_pixel(self.offset_from_row0(j), self.rows, self.rect.height())
     }
 }
 
@@ -89,7 +129,16 @@ mod tests {
     use super::*;
 
     fn grid(w: i32, h: i32, rows: usize, cols: usize) -> CellGrid {
-        CellGrid::new(PixelRect { x0: 10, y0: 20, x1: 10 + w, y1: 20 + h }, rows, cols)
+        CellGrid::new(
+            PixelRect {
+                x0: 10,
+                y0: 20,
+                x1: 10 + w,
+                y1: 20 + h,
+            },
+            rows,
+            cols,
+        )
     }
 
     #[test]
@@ -107,6 +156,25 @@ mod tests {
                     if rect.width() > 0 && rect.height() > 0 {
                         assert_eq!(g.cell_at(g.cell_center(r, c)), Some((r, c)));
                     }
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn bottom_up_puts_row_zero_at_the_bottom() {
+        for (w, h, rows, cols) in [(100, 60, 7, 13), (37, 41, 3, 200), (30, 10, 40, 3)] {
+            let g = grid(w, h, rows, cols).with_row_order(RowOrder::BottomUp);
+            let bottom_left = (10, 20 + h - 1);
+            assert_eq!(g.cell_at(bottom_left), Some((0, 0)));
+            assert_eq!(g.rows_of_pixel(h - 1).start, 0);
+            assert_eq!(g.rows_of_pixel(0).end, rows);
+            assert!(g.rows_of_pixel(0).contains(&g.cell_at((10, 20)).unwrap().0));
+            for r in 0..rows {
+                let rect = g.cell_rect(r, 0);
+                for y in rect.y0..rect.y1 {
+                    assert_eq!(g.cell_at((10, y)), Some((r, 0)));
+                    assert!(g.rows_of_pixel(y - 20).contains(&r));
                 }
             }
         }

@@ -43,7 +43,10 @@ pub enum HoverTarget {
     Cell { row: usize, col: usize, value: f64 },
     /// A dimension of the line chart with the value of every plotted
     /// position there, as `(position, value)` in legend order.
-    Dimension { dim: usize, values: Vec<(usize, f64)> },
+    Dimension {
+        dim: usize,
+        values: Vec<(usize, f64)>,
+    },
     /// A point of the embedding scatter: `index` is the word's index.
     Point {
         kind: PointKind,

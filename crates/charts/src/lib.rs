@@ -2,27 +2,49 @@
 //! `DrawingBackend`: the app draws on a `<canvas>`, the tests on SVG.
 //!
 //! Each chart returns a [`HoverMap`]: hand it a mouse position in backend
-//! pixels and it answers with the exact data under the cursor.
+//! pixels and it answers with the exact data under the cursor. On a canvas
+//! whose backing store is `devicePixelRatio` times its CSS size, convert the
+//! pointer first: `px = css_x * canvas.width() / bounding_rect.width()`.
+//!
+//! ```
+//! use attend_charts::{draw_pe_heatmap, HoverTarget};
+//! use plotters::prelude::*;
+//!
+//! let pe = attend_core::positional_encoding(64, 32, 10_000.0).unwrap();
+//! let mut svg = String::new();
+//! let hover = {
+//!     let area = SVGBackend::with_string(&mut svg, (640, 400)).into_drawing_area();
+//!     draw_pe_heatmap(&area, &pe).unwrap()
+//! };
+//! let r = hover.plot_rect();
+//! let hit = hover.at((r.x0, r.y1 - 1)).unwrap(); // bottom-left: position 0, dimension 0
+//! assert_eq!(hit.target, HoverTarget::Cell { row: 0, col: 0, value: 0.0 });
+//! assert!(hover.at((0, 0)).is_none()); // outside the plot
+//! ```
 
+mod arrow;
 pub mod colorbar;
 pub mod colorscale;
 pub mod embedding_scatter;
 pub mod error;
 pub mod grid;
 pub mod hover;
+mod legend;
 pub mod matrix;
 pub mod matrix_heatmap;
-pub mod message;
+mod message;
 pub mod palette;
 pub mod pe_heatmap;
 pub mod pe_lines;
 pub mod pe_similarity;
 pub mod style;
-pub mod ticks;
+mod ticked_range;
+mod ticks;
 
 pub use colorscale::ColorScale;
 pub use embedding_scatter::{draw_embedding_scatter, EmbeddingScatterData, PointKind};
 pub use error::ChartError;
+pub use grid::{CellGrid, RowOrder};
 pub use hover::{HoverMap, HoverTarget, HoverValue, PixelRect};
 pub use matrix::Matrix;
 pub use matrix_heatmap::{draw_matrix_heatmap, AxisSpec, CellText, HeatmapSpec};

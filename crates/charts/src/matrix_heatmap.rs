@@ -2,7 +2,7 @@
 //! similarity charts use it, attention maps can too (token labels on the
 //! axes, a fixed 0..1 scale, the weights written in the cells).
 //!
-//! Row 0 is at the top, column 0 at the left. When there are more cells
+//! Column 0 is at the left, row 0 at the top or bottom. When there are more cells
 //! than pixels every pixel shows the mean of the cells it covers, so the
 //! number of drawn elements is bounded by the pixels, not by the cells;
 //! the hover still answers with the exact cell under the cursor.
@@ -13,12 +13,13 @@ use plotters::prelude::*;
 use crate::colorbar::draw_colorbar;
 use crate::colorscale::ColorScale;
 use crate::error::ChartError;
-use crate::grid::CellGrid;
+use crate::grid::{CellGrid, RowOrder};
 use crate::hover::{fmt_value, HoverMap, HoverTarget, HoverValue, PixelRect};
 use crate::matrix::Matrix;
 use crate::message::draw_message;
 use crate::palette::{text_on, INK};
-use crate::style::{centered, font, Sizes};
+use crate::style::{centered, font, with_color, Sizes};
+use crate::ticked_range::TickedRange;
 use crate::ticks::index_ticks;
 
 /// One axis of the heatmap.
@@ -68,8 +69,10 @@ pub struct HeatmapSpec {
     pub matrix: Matrix,
     /// Along x: the columns.
     pub x: AxisSpec,
-    /// Along y: the rows, row 0 at the top.
+    /// Along y: the rows.
     pub y: AxisSpec,
+    /// Row 0 at the top (matrices) or at the bottom (plots).
+    pub row_order: RowOrder,
     /// Names the cell value in the tooltip, e.g. "value", "PE[p]·PE[q]".
     pub value_name: String,
     pub scale: ColorScale,
@@ -79,14 +82,15 @@ pub struct HeatmapSpec {
 }
 
 impl HeatmapSpec {
-    /// Defaults: axes "column"/"row", the scale fitted to the values, a colour
-    /// bar, no numbers in cells, no caption.
+    /// Defaults: axes "column"/"row", row 0 at the top, the scale fitted to
+    /// the values, a colour bar, no numbers in cells, no caption.
     pub fn new(matrix: Matrix) -> Self {
         let scale = ColorScale::fit(matrix.values());
         HeatmapSpec {
             matrix,
             x: AxisSpec::new("column", "column"),
             y: AxisSpec::new("row", "row"),
+            row_order: RowOrder::TopDown,
             value_name: "value".into(),
             scale,
             cell_text: CellText::Off,
@@ -128,22 +132,27 @@ pub fn draw_matrix_heatmap<DB: DrawingBackend>(
     };
     let x_ticks = axis_ticks(&spec.x, m.cols(), w as f64 * 0.8, sizes.tick);
     let y_ticks = axis_ticks(&spec.y, m.rows(), h as f64 * 0.8, sizes.tick * 0.7);
-    let y_area = widest(&spec.y, &y_ticks)? as f64 + sizes.title * 1.6 + sizes.tick;
-    let x_area = sizes.tick * 1.8 + sizes.title * 1.5;
+    let y_area = sizes.y_label_area(widest(&spec.y, &y_ticks)?);
 
     let mut builder = ChartBuilder::on(&main);
     builder
-        .margin_top((sizes.tick * 0.6) as i32)
-        .margin_right((sizes.tick * 0.6) as i32)
-        .x_label_area_size(x_area as i32)
-        .y_label_area_size(y_area as i32);
+        .margin_top(sizes.margin())
+        .margin_right(sizes.margin())
+        .x_label_area_size(sizes.x_label_area())
+        .y_label_area_size(y_area);
     if let Some(caption) = &spec.caption {
         builder.caption(caption, font(sizes.title * 1.1));
     }
     let (rows, cols) = (m.rows() as f64, m.cols() as f64);
+    // plotters puts the start of a range at the bottom
+    let y_range = match spec.row_order {
+        RowOrder::TopDown => rows - 0.5..-0.5,
+        RowOrder::BottomUp => -0.5..rows - 0.5,
+    };
+    let as_f64 = |ticks: &[usize]| ticks.iter().map(|&t| t as f64).collect();
     let mut chart = builder.build_cartesian_2d(
-        (-0.5..cols - 0.5).with_key_points(x_ticks.iter().map(|&t| t as f64).collect()),
-        (rows - 0.5..-0.5).with_key_points(y_ticks.iter().map(|&t| t as f64).collect()),
+        TickedRange::new(-0.5..cols - 0.5, as_f64(&x_ticks)),
+        TickedRange::new(y_range, as_f64(&y_ticks)),
     )?;
     let (xr, yr) = chart.plotting_area().get_pixel_range();
     let rect = PixelRect {
@@ -152,7 +161,7 @@ pub fn draw_matrix_heatmap<DB: DrawingBackend>(
         x1: xr.end,
         y1: yr.end,
     };
-    let grid = CellGrid::new(rect, m.rows(), m.cols());
+    let grid = CellGrid::new(rect, m.rows(), m.cols()).with_row_order(spec.row_order);
     let plot = chart.plotting_area().strip_coord_spec();
     paint_cells(&plot, &grid, m, &spec.scale)?;
     if let CellText::Decimals(decimals) = spec.cell_text {
@@ -182,7 +191,7 @@ pub fn draw_matrix_heatmap<DB: DrawingBackend>(
         .draw()?;
 
     if spec.colorbar {
-        draw_colorbar(&bar, &spec.scale, (rect.y0, rect.y1))?;
+        draw_colorbar(&bar, &spec.scale, (rect.y0, rect.y1), &sizes)?;
     }
     Ok(hover_map(grid, spec))
 }
@@ -250,7 +259,10 @@ fn paint_cells<DB: DrawingBackend>(
             while run_end < w && colors[run_end as usize] == color {
                 run_end += 1;
             }
-            plot.draw(&Rectangle::new([(i, j), (run_end, band_end)], color.filled()))?;
+            plot.draw(&Rectangle::new(
+                [(i, j), (run_end, band_end)],
+                color.filled(),
+            ))?;
             i = run_end;
         }
         j = band_end;
@@ -277,7 +289,7 @@ fn write_cells<DB: DrawingBackend>(
         for c in 0..m.cols() {
             let v = m.get(r, c) as f64;
             let (x, y) = grid.cell_center(r, c);
-            let style = centered(font(size).color(&text_on(scale.color(v))));
+            let style = centered(with_color(font(size), text_on(scale.color(v))));
             let text = format!("{v:.decimals$}");
             plot.draw_text(&text, &style, (x - grid.rect.x0, y - grid.rect.y0))?;
         }

@@ -40,9 +40,33 @@ impl Sizes {
     }
 }
 
+impl Sizes {
+    /// Height of the x label area: tick labels and the axis title.
+    pub fn x_label_area(&self) -> i32 {
+        (self.tick * 1.6 + self.title * 1.3) as i32
+    }
+
+    /// Width of the y label area for tick labels `widest` pixels wide.
+    pub fn y_label_area(&self, widest: u32) -> i32 {
+        (widest as f64 + self.tick * 0.8 + self.title * 1.5) as i32
+    }
+
+    /// Margin around the plot on the sides without labels.
+    pub fn margin(&self) -> i32 {
+        (self.tick * 0.8) as i32
+    }
+}
+
 /// The chart font at `size` pixels, in ink colour.
 pub fn font(size: f64) -> TextStyle<'static> {
     TextStyle::from((FAMILY, size).into_font()).color(&INK)
+}
+
+/// `style` in another colour (plotters' own `color` wants a `'static`
+/// borrow for a `'static` style).
+pub fn with_color(mut style: TextStyle<'static>, color: RGBColor) -> TextStyle<'static> {
+    style.color = color.to_backend_color();
+    style
 }
 
 /// Same, anchored at its centre.

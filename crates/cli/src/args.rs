@@ -103,8 +103,17 @@ mod tests {
     #[test]
     fn parses_all_flags() {
         let cmd = parse(args(&[
-            "attention", "--model", "m", "--text", "", "--pair", "b", "--max-len", "16",
-            "--json", "--hidden-states",
+            "attention",
+            "--model",
+            "m",
+            "--text",
+            "",
+            "--pair",
+            "b",
+            "--max-len",
+            "16",
+            "--json",
+            "--hidden-states",
         ]))
         .expect("parses");
         assert_eq!(
@@ -129,7 +138,15 @@ mod tests {
             &["attention", "--text", "x"],
             &["attention", "--model", "m"],
             &["attention", "--model"],
-            &["attention", "--model", "m", "--text", "x", "--max-len", "-3"],
+            &[
+                "attention",
+                "--model",
+                "m",
+                "--text",
+                "x",
+                "--max-len",
+                "-3",
+            ],
             &["attention", "--model", "m", "--text", "x", "--verbose"],
         ] {
             assert!(parse(args(bad)).is_err(), "{bad:?}");

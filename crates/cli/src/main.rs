@@ -73,10 +73,7 @@ fn load_model(dir: &Path) -> Result<Bert> {
     } else if dir.join("vocab.txt").exists() {
         Tokenizer::from_vocab_txt(&read_file(dir, "vocab.txt")?, lowercase_setting(dir)?)
     } else {
-        bail!(
-            "{} has neither tokenizer.json nor vocab.txt",
-            dir.display()
-        );
+        bail!("{} has neither tokenizer.json nor vocab.txt", dir.display());
     }
     .with_context(|| format!("cannot load the tokenizer in {}", dir.display()))?;
     Ok(Bert { model, tokenizer })
@@ -144,7 +141,10 @@ fn write_summary(w: &mut impl Write, out: &BertOutput) -> Result<()> {
             String::new()
         }
     )?;
-    writeln!(w, "token → most attended token (last layer, mean over heads)")?;
+    writeln!(
+        w,
+        "token → most attended token (last layer, mean over heads)"
+    )?;
     for q in 0..t {
         let mut mean = vec![0f32; t];
         for h in 0..heads {
@@ -155,11 +155,16 @@ fn write_summary(w: &mut impl Write, out: &BertOutput) -> Result<()> {
                 *m += p / heads as f32;
             }
         }
-        let (k, p) = mean
-            .iter()
-            .enumerate()
-            .fold((0, f32::MIN), |best, (k, &p)| if p > best.1 { (k, p) } else { best });
-        writeln!(w, "{q:>4} {:<16} → {:<16} {p:.3}", out.tokens[q], out.tokens[k])?;
+        let (k, p) =
+            mean.iter().enumerate().fold(
+                (0, f32::MIN),
+                |best, (k, &p)| if p > best.1 { (k, p) } else { best },
+            );
+        writeln!(
+            w,
+            "{q:>4} {:<16} → {:<16} {p:.3}",
+            out.tokens[q], out.tokens[k]
+        )?;
     }
     writeln!(w, "(use --json for every layer and head)")?;
     Ok(())

@@ -72,13 +72,23 @@ fn attention_json_matches_golden_a01() {
         &golden.sentence,
         "--json",
     ]);
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     let json: CliJson = serde_json::from_slice(&out.stdout).expect("stdout is JSON");
     assert_eq!(json.tokens, golden.tokens);
     assert_eq!(json.input_ids, golden.input_ids);
     assert_eq!(json.token_type_ids, vec![0; 9]);
-    assert_eq!((json.truncated, json.num_layers, json.num_heads), (0, 6, 12));
-    assert!(json.hidden_states.is_none(), "hidden states only on request");
+    assert_eq!(
+        (json.truncated, json.num_layers, json.num_heads),
+        (0, 6, 12)
+    );
+    assert!(
+        json.hidden_states.is_none(),
+        "hidden states only on request"
+    );
     assert_eq!(json.attentions.shape(), golden.attentions.shape());
     let worst = json
         .attentions
@@ -89,7 +99,12 @@ fn attention_json_matches_golden_a01() {
         .fold(0f32, f32::max);
     eprintln!("cli a01: attention max|Δ| {worst:.3e}");
     assert!(worst <= 1e-5, "attention max |Δ| {worst:e}");
-    let cos: f32 = json.embedding.iter().zip(&golden.embedding).map(|(a, b)| a * b).sum();
+    let cos: f32 = json
+        .embedding
+        .iter()
+        .zip(&golden.embedding)
+        .map(|(a, b)| a * b)
+        .sum();
     assert!(cos >= 0.99999, "embedding cosine {cos}");
 }
 
@@ -114,22 +129,29 @@ fn hidden_states_pairs_and_vocab_fallback() {
         "--json",
         "--hidden-states",
     ]);
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     let json: CliJson = serde_json::from_slice(&out.stdout).expect("stdout is JSON");
     assert_eq!(json.tokens, ["[CLS]", "hello", "[SEP]", "good", "[SEP]"]);
     assert_eq!(json.token_type_ids, [0, 0, 0, 1, 1]);
     // Budget 2 for 2 + 2 pieces: longest-first keeps one of each.
     assert_eq!(json.truncated, 2);
-    assert_eq!(
-        json.hidden_states.expect("requested").shape(),
-        &[7, 5, 384]
-    );
+    assert_eq!(json.hidden_states.expect("requested").shape(), &[7, 5, 384]);
 }
 
 #[test]
 fn human_summary_without_json() {
     let dir = minilm_dir();
-    let out = attend(&["attention", "--model", dir.to_str().expect("path"), "--text", "Hi"]);
+    let out = attend(&[
+        "attention",
+        "--model",
+        dir.to_str().expect("path"),
+        "--text",
+        "Hi",
+    ]);
     assert!(out.status.success());
     let text = String::from_utf8(out.stdout).expect("UTF-8");
     assert!(text.starts_with("3 tokens, 6 layers × 12 heads"), "{text}");
@@ -146,7 +168,14 @@ fn assert_one_line_error(out: &Output, needle: &str) {
 
 #[test]
 fn missing_model_dir_exits_2() {
-    let out = attend(&["attention", "--model", "/nonexistent/model", "--text", "x", "--json"]);
+    let out = attend(&[
+        "attention",
+        "--model",
+        "/nonexistent/model",
+        "--text",
+        "x",
+        "--json",
+    ]);
     assert_one_line_error(&out, "does not exist");
 }
 
@@ -158,7 +187,13 @@ fn broken_model_dirs_exit_2() {
     std::fs::copy(src.join("config.json"), empty.join("config.json")).expect("copy");
     std::fs::write(empty.join("model.safetensors"), b"").expect("write");
     std::fs::copy(src.join("vocab.txt"), empty.join("vocab.txt")).expect("copy");
-    let out = attend(&["attention", "--model", empty.to_str().expect("path"), "--text", "x"]);
+    let out = attend(&[
+        "attention",
+        "--model",
+        empty.to_str().expect("path"),
+        "--text",
+        "x",
+    ]);
     assert_one_line_error(&out, "corrupt");
 
     let no_tok = scratch("no-tokenizer");
@@ -168,7 +203,13 @@ fn broken_model_dirs_exit_2() {
         no_tok.join("model.safetensors"),
     )
     .expect("copy");
-    let out = attend(&["attention", "--model", no_tok.to_str().expect("path"), "--text", "x"]);
+    let out = attend(&[
+        "attention",
+        "--model",
+        no_tok.to_str().expect("path"),
+        "--text",
+        "x",
+    ]);
     // MiniLM's config with the tiny weights: a shape error, before the tokenizer.
     assert_one_line_error(&out, "shape");
     std::fs::copy(
@@ -176,13 +217,25 @@ fn broken_model_dirs_exit_2() {
         no_tok.join("config.json"),
     )
     .expect("copy");
-    let out = attend(&["attention", "--model", no_tok.to_str().expect("path"), "--text", "x"]);
+    let out = attend(&[
+        "attention",
+        "--model",
+        no_tok.to_str().expect("path"),
+        "--text",
+        "x",
+    ]);
     assert_one_line_error(&out, "neither tokenizer.json nor vocab.txt");
 
     let bad_cfg = scratch("bad-config");
     std::fs::write(bad_cfg.join("config.json"), b"{\n\"model_type\": \n").expect("write");
     std::fs::write(bad_cfg.join("model.safetensors"), b"").expect("write");
-    let out = attend(&["attention", "--model", bad_cfg.to_str().expect("path"), "--text", "x"]);
+    let out = attend(&[
+        "attention",
+        "--model",
+        bad_cfg.to_str().expect("path"),
+        "--text",
+        "x",
+    ]);
     assert_one_line_error(&out, "config.json");
 }
 

@@ -337,7 +337,8 @@ mod tests {
         let eye = Matrix::identity(2);
         let v = m(&[&[1.0, 2.0], &[3.0, 4.0]]);
         let steps = attend(&eye, &eye, &v, &Mask::None).unwrap();
-        assert_close(steps.scores.data(), &[0.707_106_77, 0.0, 0.0, 0.707_106_77]);
+        let r = std::f32::consts::FRAC_1_SQRT_2;
+        assert_close(steps.scores.data(), &[r, 0.0, 0.0, r]);
         assert_eq!(steps.masked_scores, steps.scores);
         assert_close(
             steps.weights.data(),
@@ -346,7 +347,7 @@ mod tests {
         // Row 1 mirrors row 0: 0.33023845·[1, 2] + 0.66976155·[3, 4].
         assert_close(
             steps.output.data(),
-            &[1.660_476_9, 2.660_476_9, 2.339_523_1, 3.339_523_1],
+            &[1.660_476_9, 2.660_477, 2.339_523, 3.339_523],
         );
     }
 

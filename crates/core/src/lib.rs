@@ -4,7 +4,12 @@
 
 pub mod analysis;
 pub mod attention;
+pub mod bert;
 pub mod encoding;
 pub mod rng;
 
+pub use bert::{
+    Bert, BertConfig, BertError, BertModel, BertOutput, Encoding, ForwardOutput, HiddenAct,
+    NdArray, Qkv, Tokenizer,
+};
 pub use encoding::{position_similarity, positional_encoding, EncodingError, PositionalEncoding};

@@ -1,6 +1,8 @@
 //! Every way the weights, config or ids can be wrong gives an `Err` with a
 //! useful message, never a panic; and harmless checkpoint variations (the
 //! `bert.` prefix, F16/BF16 storage, extra tensors) load.
+// Reads fixtures from disk; the browser variant is bert_wasm.rs.
+#![cfg(not(target_arch = "wasm32"))]
 
 mod common;
 
@@ -27,8 +29,9 @@ const TYPES: [u32; 7] = [0, 0, 0, 0, 1, 1, 1];
 #[test]
 fn re_serialised_weights_load_identically() {
     // Guards the in-memory writer the other tests rely on.
-    let original = BertModel::from_bytes(&tiny_config(), &read(tiny_dir().join("model.safetensors")))
-        .expect("fixture loads");
+    let original =
+        BertModel::from_bytes(&tiny_config(), &read(tiny_dir().join("model.safetensors")))
+            .expect("fixture loads");
     let rewritten = load(&tiny_tensors()).expect("rewritten loads");
     let a = original.forward_ids(&IDS, &TYPES).expect("forward");
     let b = rewritten.forward_ids(&IDS, &TYPES).expect("forward");
@@ -48,7 +51,9 @@ fn missing_tensor_is_named() {
             name: "encoder.layer.1.attention.self.key.weight".into()
         }
     );
-    assert!(err.to_string().contains("encoder.layer.1.attention.self.key.weight"));
+    assert!(err
+        .to_string()
+        .contains("encoder.layer.1.attention.self.key.weight"));
 }
 
 #[test]
@@ -192,7 +197,8 @@ fn bert_prefixed_names_and_extra_tensors_load() {
 fn half_precision_loads(dtype: &str, round: fn(f32) -> (f32, [u8; 2])) {
     let (mut halves, mut rounded) = (Vec::new(), Vec::new());
     for t in tiny_tensors() {
-        let (values, bytes): (Vec<f32>, Vec<[u8; 2]>) = f32_values(&t).into_iter().map(round).unzip();
+        let (values, bytes): (Vec<f32>, Vec<[u8; 2]>) =
+            f32_values(&t).into_iter().map(round).unzip();
         halves.push(RawTensor {
             dtype: dtype.into(),
             bytes: bytes.concat(),
@@ -209,7 +215,10 @@ fn half_precision_loads(dtype: &str, round: fn(f32) -> (f32, [u8; 2])) {
     let b = f32_model.forward_ids(&IDS, &TYPES).expect("forward");
     assert_eq!(a, b, "{dtype}");
     // And the rounding itself only nudges the result.
-    let full = load(&tiny_tensors()).expect("loads").forward_ids(&IDS, &TYPES).expect("forward");
+    let full = load(&tiny_tensors())
+        .expect("loads")
+        .forward_ids(&IDS, &TYPES)
+        .expect("forward");
     let drift = max_abs_diff("attentions", &a.attentions, &full.attentions);
     eprintln!("{dtype} weights: attention max|Δ| vs f32 weights {drift:.3e}");
     assert!(drift > 0.0 && drift < 0.05, "{dtype}: drift {drift}");
@@ -249,6 +258,8 @@ fn invalid_ids_are_errors() {
     let err = model.qkv(&IDS, &TYPES, 2).unwrap_err();
     assert!(matches!(err, BertError::InvalidInput(m) if m.contains("2 layers")));
     // The longest allowed input still runs.
-    let out = model.forward_ids(&[5; 64], &[0; 64]).expect("64 tokens fit");
+    let out = model
+        .forward_ids(&[5; 64], &[0; 64])
+        .expect("64 tokens fit");
     assert_eq!(out.attentions.shape(), &[2, 4, 64, 64]);
 }

@@ -1,5 +1,7 @@
 //! Any text goes in, a well-formed result comes out: no panics on odd
 //! Unicode, truncation reported, attention rows are distributions.
+// Reads fixtures from disk; the browser variant is bert_wasm.rs.
+#![cfg(not(target_arch = "wasm32"))]
 
 mod common;
 
@@ -53,7 +55,9 @@ fn empty_text_is_cls_sep() {
 fn long_text_is_truncated_to_512_and_reported() {
     let text: String = "word ".repeat(20_000); // 100,000 characters
     assert_eq!(text.chars().count(), 100_000);
-    let full = tokenizer().encode(&text, None, usize::MAX).expect("untruncated");
+    let full = tokenizer()
+        .encode(&text, None, usize::MAX)
+        .expect("untruncated");
     assert_eq!(full.input_ids.len(), 20_002);
     let out = minilm().run(&text, None, None).expect("run");
     assert_eq!(out.num_tokens(), 512);
@@ -80,11 +84,17 @@ fn pair_truncation_is_longest_first() {
     assert_eq!(enc.token_type_ids.iter().filter(|&&t| t == 1).count(), 15);
     // Both long: the budget is split evenly.
     let both = tokenizer().encode(&long, Some(&long), 21).expect("encode");
-    assert_eq!(both.token_type_ids.iter().filter(|&&t| t == 0).count(), 1 + 9 + 1);
+    assert_eq!(
+        both.token_type_ids.iter().filter(|&&t| t == 0).count(),
+        1 + 9 + 1
+    );
     assert_eq!(both.truncated, 80 - 18);
     // A limit too small for the special tokens is an error, not a panic.
     assert!(tokenizer().encode("x", Some("y"), 2).is_err());
-    assert_eq!(tokenizer().encode("", None, 2).expect("fits").input_ids, [101, 102]);
+    assert_eq!(
+        tokenizer().encode("", None, 2).expect("fits").input_ids,
+        [101, 102]
+    );
 }
 
 #[test]

@@ -1,6 +1,8 @@
 //! Fidelity against the reference implementation: our encoder must reproduce
 //! the golden tokens, attentions, hidden states and embeddings that the
 //! reference BERT produced for the fixtures (see `tests/fixtures/`).
+// Reads fixtures from disk; the browser variant is bert_wasm.rs.
+#![cfg(not(target_arch = "wasm32"))]
 
 mod common;
 
@@ -58,8 +60,15 @@ fn tiny_bert_sentence_pair_uses_token_types() {
         .expect("forward");
     let zeros = vec![0; pair.input_ids.len()];
     let without = model.forward_ids(&pair.input_ids, &zeros).expect("forward");
-    let changed = max_abs_diff("types", &with_types.last_hidden_state, &without.last_hidden_state);
-    assert!(changed > 1e-3, "token types had no effect (max |Δ| {changed:e})");
+    let changed = max_abs_diff(
+        "types",
+        &with_types.last_hidden_state,
+        &without.last_hidden_state,
+    );
+    assert!(
+        changed > 1e-3,
+        "token types had no effect (max |Δ| {changed:e})"
+    );
 }
 
 fn check_minilm(n: usize) {
@@ -69,7 +78,10 @@ fn check_minilm(n: usize) {
     let out = bert.run(&golden.sentence, None, None).expect("run");
     assert_eq!(out.tokens, golden.tokens, "{what}: tokens");
     assert_eq!(out.input_ids, golden.input_ids, "{what}: ids");
-    assert_eq!(out.token_type_ids, golden.token_type_ids, "{what}: type ids");
+    assert_eq!(
+        out.token_type_ids, golden.token_type_ids,
+        "{what}: type ids"
+    );
     assert_eq!(out.num_tokens(), golden.num_tokens);
     assert_eq!(out.truncated, 0);
     let dev = deviation(&what, (&out).into(), (&golden).into());
@@ -83,7 +95,10 @@ fn check_minilm(n: usize) {
         dev.last_hidden
     );
     dev.assert_within_tolerance(&what);
-    assert!(cos >= MIN_EMBEDDING_COSINE, "{what}: embedding cosine {cos}");
+    assert!(
+        cos >= MIN_EMBEDDING_COSINE,
+        "{what}: embedding cosine {cos}"
+    );
     assert_rows_sum_to_one(&out.attentions, &what);
 }
 
@@ -128,8 +143,12 @@ fn vocab_txt_fallback_matches_tokenizer_json() {
         let b = fallback.encode(text, None, 512).expect("vocab encode");
         assert_eq!(a, b, "{text:?}");
     }
-    let a = reference.encode("First one.", Some("Second one!"), 512).expect("pair");
-    let b = fallback.encode("First one.", Some("Second one!"), 512).expect("pair");
+    let a = reference
+        .encode("First one.", Some("Second one!"), 512)
+        .expect("pair");
+    let b = fallback
+        .encode("First one.", Some("Second one!"), 512)
+        .expect("pair");
     assert_eq!(a, b);
     assert_eq!(a.token_type_ids, vec![0, 0, 0, 0, 0, 1, 1, 1, 1]);
 }

@@ -1,8 +1,187 @@
-//! `cargo xtask bench`: forward-pass latency, natively and in the browser.
+//! `cargo xtask bench`: forward-pass latency of the default model at
+//! T = 16 and T = 128 tokens, natively on one thread and as wasm in headless
+//! Chromium, with achieved GFLOP/s. Prints a table, writes target/bench.json.
 
-use anyhow::{bail, Result};
+use crate::cmd::{self, cargo};
+use crate::{build, model, server, tools};
+use anyhow::{bail, Context, Result};
+use serde::Serialize;
+use serde_json::{json, Value};
 use std::path::Path;
+use std::process::Command;
+use std::time::Duration;
 
-pub fn run(_root: &Path, _gpu: bool) -> Result<()> {
-    bail!("the benchmark arrives with the BERT forward pass")
+const TOKEN_COUNTS: [usize; 2] = [16, 128];
+const RUNS: usize = 30;
+const WARMUP: usize = 3;
+
+#[derive(Serialize)]
+struct Row {
+    target: String,
+    tokens: usize,
+    runs: usize,
+    median_ms: f64,
+    min_ms: f64,
+    max_ms: f64,
+    gflops: f64,
+}
+
+/// MiniLM-L6: ≈ 21.2 MFLOP per token for the dense layers, plus
+/// 6 layers · (QKᵀ and AV: 2·2·T²·384) = 6·1536·T² for attention.
+fn minilm_flops(tokens: usize) -> f64 {
+    let t = tokens as f64;
+    21.2e6 * t + 6.0 * 1536.0 * t * t
+}
+
+pub fn run(root: &Path, gpu: bool) -> Result<()> {
+    if gpu {
+        bail!("--gpu: the WebGPU backend is not part of this build yet");
+    }
+    tools::ensure_build_tools()?;
+    tools::ensure_browser()?;
+    model::ensure_default_model(root)?;
+    let ids = bench_ids(root)?;
+    let mut rows = native(root, &ids)?;
+    rows.extend(wasm(root, &ids)?);
+
+    println!();
+    println!("{:<28} {:>6} {:>10} {:>10} {:>10} {:>9}", "target", "tokens", "median ms", "min ms", "max ms", "GFLOP/s");
+    for r in &rows {
+        println!(
+            "{:<28} {:>6} {:>10.2} {:>10.2} {:>10.2} {:>9.2}",
+            r.target, r.tokens, r.median_ms, r.min_ms, r.max_ms, r.gflops
+        );
+    }
+    let out = root.join("target/bench.json");
+    std::fs::write(&out, serde_json::to_string_pretty(&json!({ "model": model::MODEL_NAME, "results": rows }))?)?;
+    println!("\nwrote {}", out.display());
+    Ok(())
+}
+
+/// Token ids of fixture a01 repeated and cut to each length (the reference
+/// timings were taken the same way).
+fn bench_ids(root: &Path) -> Result<Vec<Vec<u32>>> {
+    let a01: Value = serde_json::from_slice(&std::fs::read(root.join("tests/fixtures/minilm/a01.json"))?)?;
+    let ids: Vec<u32> = a01["input_ids"]
+        .as_array()
+        .context("a01.json has no input_ids")?
+        .iter()
+        .filter_map(|v| v.as_u64().map(|x| x as u32))
+        .collect();
+    Ok(TOKEN_COUNTS
+        .iter()
+        .map(|&n| ids.iter().copied().cycle().take(n).collect())
+        .collect())
+}
+
+fn summarize(target: &str, tokens: usize, mut times_ms: Vec<f64>) -> Row {
+    times_ms.sort_by(f64::total_cmp);
+    let median_ms = times_ms[times_ms.len() / 2];
+    Row {
+        target: target.to_string(),
+        tokens,
+        runs: times_ms.len(),
+        median_ms,
+        min_ms: times_ms[0],
+        max_ms: times_ms[times_ms.len() - 1],
+        gflops: minilm_flops(tokens) / (median_ms * 1e6),
+    }
+}
+
+/// The release CLI, one thread.
+fn native(root: &Path, ids: &[Vec<u32>]) -> Result<Vec<Row>> {
+    cmd::run(
+        "building the attend CLI (release)",
+        cargo().args(["build", "--release", "-p", "attend-cli"]),
+    )?;
+    let exe = root.join("target/release/attend");
+    let model_dir = model::model_dir(root);
+    let mut rows = Vec::new();
+    for ids in ids {
+        let list: Vec<String> = ids.iter().map(|i| i.to_string()).collect();
+        println!("==> native forward, {} tokens, {RUNS} runs", ids.len());
+        let out = Command::new(&exe)
+            .env("RAYON_NUM_THREADS", "1")
+            .args(["bench", "--model"])
+            .arg(&model_dir)
+            .args(["--ids", &list.join(","), "--runs", &RUNS.to_string(), "--warmup", &WARMUP.to_string()])
+            .output()
+            .context("running attend bench")?;
+        if !out.status.success() {
+            bail!("attend bench failed: {}", String::from_utf8_lossy(&out.stderr));
+        }
+        let times: Vec<f64> = serde_json::from_slice::<Value>(&out.stdout)?["times_ms"]
+            .as_array()
+            .context("attend bench printed no times_ms")?
+            .iter()
+            .filter_map(Value::as_f64)
+            .collect();
+        rows.push(summarize("native, 1 thread", ids.len(), times));
+    }
+    Ok(rows)
+}
+
+/// bench.html in headless Chromium (CPU, main thread of the page).
+fn wasm(root: &Path, ids: &[Vec<u32>]) -> Result<Vec<Row>> {
+    build::site(root)?;
+    let (url, _server) = server::spawn(&root.join("dist"))?;
+    let browser = attend_e2e::Browser::start(1024, 768)?;
+    browser.set_script_timeout(Duration::from_secs(600))?;
+    browser.goto(&format!("{url}bench.html"))?;
+    let loaded = browser.execute_async(
+        "const done = arguments[arguments.length - 1];
+         window.attendReady.then((what) => done({ ok: what }), (e) => done({ error: String(e) }));",
+        vec![],
+    )?;
+    if let Some(err) = loaded["error"].as_str() {
+        bail!("bench.html could not load the model: {err}");
+    }
+    let mut rows = Vec::new();
+    for ids in ids {
+        println!("==> wasm forward in Chromium, {} tokens, {RUNS} runs", ids.len());
+        let result = browser.execute_async(
+            "const [ids, runs, warmup, done] = arguments;
+             (async () => {
+               const input = Int32Array.from(ids);
+               for (let i = 0; i < warmup; i++) await window.benchForward(input);
+               const times = [];
+               for (let i = 0; i < runs; i++) {
+                 const t0 = performance.now();
+                 await window.benchForward(input);
+                 times.push(performance.now() - t0);
+               }
+               return times;
+             })().then((t) => done({ times: t }), (e) => done({ error: String(e) }));",
+            vec![json!(ids), json!(RUNS), json!(WARMUP)],
+        )?;
+        if let Some(err) = result["error"].as_str() {
+            bail!("benchForward failed: {err}");
+        }
+        let times: Vec<f64> = result["times"]
+            .as_array()
+            .context("no times from the page")?
+            .iter()
+            .filter_map(Value::as_f64)
+            .collect();
+        rows.push(summarize("wasm, Chromium (CPU)", ids.len(), times));
+    }
+    browser.assert_no_console_errors()?;
+    Ok(rows)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn flop_model_matches_the_issue_figures() {
+        // T = 16: 339.2 MFLOP dense + 2.36 MFLOP attention.
+        assert!((minilm_flops(16) - 341_559_296.0).abs() < 1.0);
+    }
+
+    #[test]
+    fn summary_takes_median_min_max() {
+        let r = summarize("x", 16, vec![3.0, 1.0, 2.0]);
+        assert_eq!((r.median_ms, r.min_ms, r.max_ms), (2.0, 1.0, 3.0));
+    }
 }

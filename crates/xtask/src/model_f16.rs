@@ -43,14 +43,14 @@ pub fn to_f16(f32_bytes: &[u8]) -> Result<Vec<u8>> {
 pub fn attention_delta(dir: &Path, f32_bytes: &[u8], f16_bytes: &[u8]) -> Result<f64> {
     let config = std::fs::read(dir.join("config.json"))?;
     let tokenizer = std::fs::read(dir.join("tokenizer.json"))?;
-    let full = attend_core::bert::Bert::from_bytes(&config, &tokenizer, f32_bytes)?;
-    let half = attend_core::bert::Bert::from_bytes(&config, &tokenizer, f16_bytes)?;
+    let full = attend_core::Bert::from_bytes(&config, f32_bytes, &tokenizer)?;
+    let half = attend_core::Bert::from_bytes(&config, f16_bytes, &tokenizer)?;
     let mut worst = 0.0f64;
     for sentence in fixture_sentences()? {
         let a = full.run(&sentence, None, None)?;
         let b = half.run(&sentence, None, None)?;
-        for (x, y) in a.attention_values().zip(b.attention_values()) {
-            worst = worst.max((x as f64 - y as f64).abs());
+        for (x, y) in a.attentions.data().iter().zip(b.attentions.data()) {
+            worst = worst.max((f64::from(*x) - f64::from(*y)).abs());
         }
     }
     Ok(worst)

@@ -204,6 +204,18 @@ impl Browser {
         self.call("POST", "/execute/sync", Some(json!({ "script": script, "args": args })))
     }
 
+    /// Runs an async script: the last argument is the callback to call with
+    /// the result.
+    pub fn execute_async(&self, script: &str, args: Vec<Value>) -> Result<Value> {
+        self.call("POST", "/execute/async", Some(json!({ "script": script, "args": args })))
+    }
+
+    /// Sets how long `execute_async` may take.
+    pub fn set_script_timeout(&self, timeout: Duration) -> Result<()> {
+        self.call("POST", "/timeouts", Some(json!({ "script": timeout.as_millis() as u64 })))?;
+        Ok(())
+    }
+
     /// Presses one key on whatever has focus (WebDriver key codes, e.g. "\u{E014}" for →).
     pub fn press(&self, key: &str) -> Result<()> {
         let actions = json!({ "actions": [{

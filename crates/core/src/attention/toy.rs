@@ -219,9 +219,9 @@ mod tests {
         assert_ne!(a.w_q, c.w_q);
         assert_ne!(a.w_q, a.w_k, "the three projections are separate draws");
         assert_eq!(a.w_q.shape(), (8, 4));
-        // Xavier limit √(6 / (8 + 4)) = 0.70710678.
+        // Xavier limit √(6 / (8 + 4)) = √0.5 = 1/√2.
         for w in [&a.w_q, &a.w_k, &a.w_v] {
-            assert!(w.data().iter().all(|x| x.abs() <= 0.707_106_8));
+            assert!(w.data().iter().all(|x| x.abs() <= std::f32::consts::FRAC_1_SQRT_2));
         }
     }
 

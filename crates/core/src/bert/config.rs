@@ -215,7 +215,11 @@ mod tests {
             ("model_type", "\"roberta\"", "roberta"),
             ("num_attention_heads", "5", "not divisible"),
             ("hidden_act", "\"swish\"", "swish"),
-            ("position_embedding_type", "\"relative_key\"", "relative_key"),
+            (
+                "position_embedding_type",
+                "\"relative_key\"",
+                "relative_key",
+            ),
             ("hidden_size", "0", "hidden_size must be positive"),
         ] {
             let err = BertConfig::from_json(with(field, value).as_bytes()).unwrap_err();

@@ -19,6 +19,7 @@
 
 pub mod config;
 mod error;
+mod kernels;
 pub mod model;
 pub mod output;
 pub mod tokenizer;

@@ -6,17 +6,47 @@
 //! needed. All tensors are 2-D `[T, hidden]` or 3-D `[heads, T, ·]`.
 
 use candle_core::{Device, Storage, Tensor};
-use candle_nn::{Linear, Module};
 
+use super::kernels;
 use super::output::{ForwardOutput, NdArray, Qkv};
 use super::weights::{WeightFile, Weights};
 use super::{BertConfig, BertError, HiddenAct};
 
-/// `weight` `[out, in]` and `bias` `[out]` of a dense layer.
-fn linear(w: &Weights, in_dim: usize, out_dim: usize) -> Result<Linear, BertError> {
-    let weight = w.get("weight", &[out_dim, in_dim])?;
-    let bias = w.get("bias", &[out_dim])?;
-    Ok(Linear::new(weight, Some(bias)))
+/// A dense layer `y = x·Wᵀ + b`. HF stores `W` as `[out, in]`; we keep `Wᵀ`
+/// as a contiguous `[in, out]` copy because the matmul kernel is 1.3–2.5×
+/// faster on it than on the transposed view (measured for MiniLM's shapes).
+#[derive(Debug, Clone)]
+struct Dense {
+    weight_t: Tensor,
+    bias: Tensor,
+}
+
+impl Dense {
+    /// Loads `weight` `[out, in]` and `bias` `[out]`.
+    fn load(w: &Weights, in_dim: usize, out_dim: usize) -> Result<Self, BertError> {
+        let weight = w.get("weight", &[out_dim, in_dim])?;
+        let bias = w.get("bias", &[out_dim])?;
+        Ok(Dense {
+            weight_t: weight.t()?.contiguous()?,
+            bias,
+        })
+    }
+
+    /// Stacks layers that read the same input side by side, so one matmul
+    /// computes all their outputs (the fused Q/K/V projection).
+    fn concat(parts: &[Dense]) -> Result<Self, BertError> {
+        let weights: Vec<&Tensor> = parts.iter().map(|d| &d.weight_t).collect();
+        let biases: Vec<&Tensor> = parts.iter().map(|d| &d.bias).collect();
+        Ok(Dense {
+            weight_t: Tensor::cat(&weights, 1)?,
+            bias: Tensor::cat(&biases, 0)?,
+        })
+    }
+
+    /// `[T, in]` → `[T, out]`.
+    fn forward(&self, x: &Tensor) -> Result<Tensor, BertError> {
+        Ok(x.matmul(&self.weight_t)?.broadcast_add(&self.bias)?)
+    }
 }
 
 /// HF's `LayerNorm` (weight + bias, eps from the config).
@@ -62,9 +92,12 @@ impl BertEmbeddings {
         let h = cfg.hidden_size;
         Ok(BertEmbeddings {
             word_embeddings: w.get("word_embeddings.weight", &[cfg.vocab_size, h])?,
-            position_embeddings: w
-                .get("position_embeddings.weight", &[cfg.max_position_embeddings, h])?,
-            token_type_embeddings: w.get("token_type_embeddings.weight", &[cfg.type_vocab_size, h])?,
+            position_embeddings: w.get(
+                "position_embeddings.weight",
+                &[cfg.max_position_embeddings, h],
+            )?,
+            token_type_embeddings: w
+                .get("token_type_embeddings.weight", &[cfg.type_vocab_size, h])?,
             layer_norm: LayerNorm::load(&w.pp("LayerNorm"), h, cfg.layer_norm_eps)?,
         })
     }
@@ -84,7 +117,7 @@ impl BertEmbeddings {
 /// a layer does one matmul instead of three.
 #[derive(Debug, Clone)]
 struct BertSelfAttention {
-    qkv: Linear,
+    qkv: Dense,
     num_heads: usize,
     head_dim: usize,
 }
@@ -92,16 +125,13 @@ struct BertSelfAttention {
 impl BertSelfAttention {
     fn load(w: &Weights, cfg: &BertConfig) -> Result<Self, BertError> {
         let h = cfg.hidden_size;
-        let q = linear(&w.pp("query"), h, h)?;
-        let k = linear(&w.pp("key"), h, h)?;
-        let v = linear(&w.pp("value"), h, h)?;
-        let weight = Tensor::cat(&[q.weight(), k.weight(), v.weight()], 0)?;
-        let bias = match (q.bias(), k.bias(), v.bias()) {
-            (Some(bq), Some(bk), Some(bv)) => Tensor::cat(&[bq, bk, bv], 0)?,
-            _ => return Err(BertError::Compute("attention projection lost its bias".into())),
-        };
+        let qkv = Dense::concat(&[
+            Dense::load(&w.pp("query"), h, h)?,
+            Dense::load(&w.pp("key"), h, h)?,
+            Dense::load(&w.pp("value"), h, h)?,
+        ])?;
         Ok(BertSelfAttention {
-            qkv: Linear::new(weight, Some(bias)),
+            qkv,
             num_heads: cfg.num_attention_heads,
             head_dim: cfg.head_dim(),
         })
@@ -125,11 +155,9 @@ impl BertSelfAttention {
     fn forward(&self, x: &Tensor) -> Result<(Tensor, Tensor), BertError> {
         let t = x.dim(0)?;
         let (q, k, v) = self.project(x)?;
-        // Scaling q (T·H values) is cheaper than scaling the scores
-        // (heads·T² values) once T exceeds head_dim, and equal in exact math.
-        let q = (q * (1.0 / (self.head_dim as f64).sqrt()))?;
         let scores = q.matmul(&k.t()?)?;
-        let probs = candle_nn::ops::softmax_last_dim(&scores)?;
+        let scale = 1.0 / (self.head_dim as f32).sqrt();
+        let probs = kernels::scaled_softmax_last_dim(&scores, scale)?;
         let context = probs
             .matmul(&v)?
             .transpose(0, 1)?
@@ -141,7 +169,7 @@ impl BertSelfAttention {
 /// `attention.output`: dense, residual, LayerNorm.
 #[derive(Debug, Clone)]
 struct BertSelfOutput {
-    dense: Linear,
+    dense: Dense,
     layer_norm: LayerNorm,
 }
 
@@ -149,7 +177,7 @@ impl BertSelfOutput {
     fn load(w: &Weights, cfg: &BertConfig) -> Result<Self, BertError> {
         let h = cfg.hidden_size;
         Ok(BertSelfOutput {
-            dense: linear(&w.pp("dense"), h, h)?,
+            dense: Dense::load(&w.pp("dense"), h, h)?,
             layer_norm: LayerNorm::load(&w.pp("LayerNorm"), h, cfg.layer_norm_eps)?,
         })
     }
@@ -163,14 +191,14 @@ impl BertSelfOutput {
 /// `intermediate.dense` followed by the activation.
 #[derive(Debug, Clone)]
 struct BertIntermediate {
-    dense: Linear,
+    dense: Dense,
     act: HiddenAct,
 }
 
 impl BertIntermediate {
     fn load(w: &Weights, cfg: &BertConfig) -> Result<Self, BertError> {
         Ok(BertIntermediate {
-            dense: linear(&w.pp("dense"), cfg.hidden_size, cfg.intermediate_size)?,
+            dense: Dense::load(&w.pp("dense"), cfg.hidden_size, cfg.intermediate_size)?,
             act: cfg.hidden_act,
         })
     }
@@ -178,7 +206,7 @@ impl BertIntermediate {
     fn forward(&self, x: &Tensor) -> Result<Tensor, BertError> {
         let x = self.dense.forward(x)?;
         Ok(match self.act {
-            HiddenAct::Gelu => x.gelu_erf()?,
+            HiddenAct::Gelu => kernels::gelu_erf(&x)?,
             // candle's `gelu` is the tanh approximation.
             HiddenAct::GeluTanh => x.gelu()?,
             HiddenAct::Relu => x.relu()?,
@@ -190,14 +218,14 @@ impl BertIntermediate {
 /// differently here because `BertOutput` is our public result type.
 #[derive(Debug, Clone)]
 struct BertFeedForwardOutput {
-    dense: Linear,
+    dense: Dense,
     layer_norm: LayerNorm,
 }
 
 impl BertFeedForwardOutput {
     fn load(w: &Weights, cfg: &BertConfig) -> Result<Self, BertError> {
         Ok(BertFeedForwardOutput {
-            dense: linear(&w.pp("dense"), cfg.intermediate_size, cfg.hidden_size)?,
+            dense: Dense::load(&w.pp("dense"), cfg.intermediate_size, cfg.hidden_size)?,
             layer_norm: LayerNorm::load(&w.pp("LayerNorm"), cfg.hidden_size, cfg.layer_norm_eps)?,
         })
     }
@@ -242,7 +270,7 @@ pub struct BertModel {
     embeddings: BertEmbeddings,
     layers: Vec<BertLayer>,
     /// `pooler.dense`, present in most checkpoints but not needed for attention.
-    pooler: Option<Linear>,
+    pooler: Option<Dense>,
     config: BertConfig,
 }
 
@@ -278,7 +306,7 @@ impl BertModel {
             .collect::<Result<Vec<_>, _>>()?;
         let pooler_w = w.pp("pooler").pp("dense");
         let pooler = if pooler_w.contains("weight") {
-            Some(linear(&pooler_w, cfg.hidden_size, cfg.hidden_size)?)
+            Some(Dense::load(&pooler_w, cfg.hidden_size, cfg.hidden_size)?)
         } else {
             None
         };
@@ -317,9 +345,15 @@ impl BertModel {
             ));
         }
         if let Some(&id) = ids.iter().find(|&&id| id as usize >= cfg.vocab_size) {
-            return invalid(format!("input id {id} is outside the vocabulary of {}", cfg.vocab_size));
+            return invalid(format!(
+                "input id {id} is outside the vocabulary of {}",
+                cfg.vocab_size
+            ));
         }
-        if let Some(&ty) = type_ids.iter().find(|&&ty| ty as usize >= cfg.type_vocab_size) {
+        if let Some(&ty) = type_ids
+            .iter()
+            .find(|&&ty| ty as usize >= cfg.type_vocab_size)
+        {
             return invalid(format!(
                 "token type id {ty} is outside type_vocab_size {}",
                 cfg.type_vocab_size
@@ -363,7 +397,13 @@ impl BertModel {
         let pooler_output = match &self.pooler {
             Some(dense) => {
                 let cls = x.narrow(0, 0, 1)?;
-                Some(dense.forward(&cls)?.tanh()?.flatten_all()?.to_vec1::<f32>()?)
+                Some(
+                    dense
+                        .forward(&cls)?
+                        .tanh()?
+                        .flatten_all()?
+                        .to_vec1::<f32>()?,
+                )
             }
             None => None,
         };
@@ -391,7 +431,11 @@ impl BertModel {
             x = earlier.forward(&x)?.0;
         }
         let (q, k, v) = self.layers[layer].attention.project(&x)?;
-        let shape = vec![self.config.num_attention_heads, ids.len(), self.config.head_dim()];
+        let shape = vec![
+            self.config.num_attention_heads,
+            ids.len(),
+            self.config.head_dim(),
+        ];
         let to_array = |t: &Tensor| -> Result<NdArray, BertError> {
             let mut data = Vec::with_capacity(shape.iter().product());
             append_f32(&mut data, t)?;

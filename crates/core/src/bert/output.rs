@@ -84,7 +84,12 @@ impl Serialize for NdArray {
         impl Serialize for Level<'_> {
             fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
                 match self.shape {
-                    [] => self.data.first().copied().unwrap_or(0.0).serialize(serializer),
+                    [] => self
+                        .data
+                        .first()
+                        .copied()
+                        .unwrap_or(0.0)
+                        .serialize(serializer),
                     [_] => self.data.serialize(serializer),
                     [n, rest @ ..] => {
                         let step: usize = rest.iter().product();
@@ -232,7 +237,10 @@ mod tests {
         assert_eq!(a.get(&[0, 2, 0]), None);
         assert_eq!(a.slice(&[2]), None);
         let json = serde_json::to_string(&a).expect("serialise");
-        assert_eq!(json, "[[[0.0,1.0,2.0],[3.0,4.0,5.0]],[[6.0,7.0,8.0],[9.0,10.0,11.0]]]");
+        assert_eq!(
+            json,
+            "[[[0.0,1.0,2.0],[3.0,4.0,5.0]],[[6.0,7.0,8.0],[9.0,10.0,11.0]]]"
+        );
         let back: NdArray = serde_json::from_str(&json).expect("deserialise");
         assert_eq!(back, a);
         assert!(serde_json::from_str::<NdArray>("[[1.0],[2.0,3.0]]").is_err());

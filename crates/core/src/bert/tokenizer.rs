@@ -92,11 +92,14 @@ impl Tokenizer {
             return Err(BertError::Tokenizer("vocab.txt is empty".into()));
         }
         if !vocab.contains_key(UNK) {
-            return Err(BertError::Tokenizer(format!("vocab.txt has no {UNK} token")));
+            return Err(BertError::Tokenizer(format!(
+                "vocab.txt has no {UNK} token"
+            )));
         }
         // The library takes its vocabulary as a hash map type it does not
-        // re-export, so we hand the model over through its serde form.
-        let model: WordPiece = serde_json::from_value(serde_json::json!({
+        // re-export, so we hand the model over through its serde form (as
+        // bytes: its deserializer borrows the `type` tag).
+        let model_json = serde_json::to_vec(&serde_json::json!({
             "type": "WordPiece",
             "unk_token": UNK,
             "continuing_subword_prefix": "##",
@@ -104,6 +107,7 @@ impl Tokenizer {
             "vocab": vocab,
         }))
         .map_err(tok_err)?;
+        let model: WordPiece = serde_json::from_slice(&model_json).map_err(tok_err)?;
 
         let mut inner = tokenizers::Tokenizer::new(model);
         inner
@@ -118,7 +122,7 @@ impl Tokenizer {
             .filter(|t| inner.token_to_id(t).is_some())
             .map(|t| AddedToken::from(t, true))
             .collect();
-        inner.add_special_tokens(&specials);
+        inner.add_special_tokens(specials).map_err(tok_err)?;
         Ok(Tokenizer { inner })
     }
 

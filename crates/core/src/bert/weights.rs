@@ -74,13 +74,13 @@ impl<'f, 'a> Weights<'f, 'a> {
     /// The tensor `name` (relative to this view) as f32 with exactly `shape`.
     pub(crate) fn get(&self, name: &str, shape: &[usize]) -> Result<Tensor, BertError> {
         let logical = format!("{}{name}", self.path);
-        let view = self
-            .file
-            .file
-            .get(&self.stored_name(name))
-            .map_err(|_| BertError::MissingTensor {
-                name: logical.clone(),
-            })?;
+        let view =
+            self.file
+                .file
+                .get(&self.stored_name(name))
+                .map_err(|_| BertError::MissingTensor {
+                    name: logical.clone(),
+                })?;
         if view.shape() != shape {
             return Err(BertError::WrongShape {
                 name: logical,

@@ -63,7 +63,11 @@ pub fn max_abs_diff_slices(what: &str, ours: &[f32], reference: &[f32]) -> f32 {
 }
 
 pub fn cosine(a: &[f32], b: &[f32]) -> f64 {
-    let dot: f64 = a.iter().zip(b).map(|(x, y)| f64::from(*x) * f64::from(*y)).sum();
+    let dot: f64 = a
+        .iter()
+        .zip(b)
+        .map(|(x, y)| f64::from(*x) * f64::from(*y))
+        .sum();
     let na: f64 = a.iter().map(|x| f64::from(*x).powi(2)).sum::<f64>().sqrt();
     let nb: f64 = b.iter().map(|x| f64::from(*x).powi(2)).sum::<f64>().sqrt();
     dot / (na * nb)
@@ -179,9 +183,15 @@ pub fn check_tiny_golden(model: &BertModel, golden_json: &str) -> Vec<(Deviation
                 .expect("forward");
             let dev = deviation(&what, (&out).into(), rec.into());
             dev.assert_within_tolerance(&what);
-            let pooler = out.pooler_output.as_deref().expect("tiny BERT has a pooler");
+            let pooler = out
+                .pooler_output
+                .as_deref()
+                .expect("tiny BERT has a pooler");
             let pooler_dev = max_abs_diff_slices(&what, pooler, &rec.pooler_output);
-            assert!(pooler_dev <= HIDDEN_TOL, "{what}: pooler max |Δ| {pooler_dev:e}");
+            assert!(
+                pooler_dev <= HIDDEN_TOL,
+                "{what}: pooler max |Δ| {pooler_dev:e}"
+            );
             assert_rows_sum_to_one(&out.attentions, &what);
             (dev, pooler_dev)
         })

@@ -81,7 +81,7 @@ pub fn PositionalSection() -> impl IntoView {
                     draw=move |area| {
                         let s = state.get();
                         with_encoding(encoding, |pe| {
-                            attend_charts::draw_embedding_scatter(area, &toy_embeddings::scatter_data(pe, s.pair))
+                            attend_charts::draw_embedding_scatter(area, &toy_embeddings::scatter_data(pe, s.pair), false)
                         })
                     }
                     summary=Signal::derive(move || scatter_summary(&state.get(), encoding))
@@ -91,9 +91,7 @@ pub fn PositionalSection() -> impl IntoView {
                     caption="Dot product of every pair of position codes. Bright along the diagonal, fading with distance: nearby positions look alike."
                     draw=move |area| {
                         let n = state.get().similarity_positions();
-                        with_encoding(encoding, |pe| {
-                            attend_charts::draw_pe_similarity(area, &position_similarity(pe, n), n)
-                        })
+                        with_encoding(encoding, |pe| attend_charts::draw_pe_similarity(area, pe, n))
                     }
                     summary=Signal::derive(move || similarity_summary(&state.get(), encoding))
                 />
@@ -143,6 +141,11 @@ fn similarity_summary(s: &PositionalState, encoding: EncodingMemo) -> String {
     serde_json::json!({ "n": n, "row0": first_row }).to_string()
 }
 
+fn positions_text(positions: &[usize]) -> String {
+    let parts: Vec<String> = positions.iter().map(|p| p.to_string()).collect();
+    parts.join(",")
+}
+
 #[component]
 fn Controls<F>(state: Memo<PositionalState>, set_param: F) -> impl IntoView
 where
@@ -172,7 +175,7 @@ where
             <label>
                 "Positions to plot"
                 <input type="text" inputmode="numeric" data-testid="pe-pos" placeholder="0,2,4"
-                    prop:value=move || state.get().positions.iter().map(|p| p.to_string()).collect::<Vec<_>>().join(",")
+                    prop:value=move || positions_text(&state.get().positions)
                     on:change=move |ev| set_param("pos", value_of(ev)) />
             </label>
             <label>

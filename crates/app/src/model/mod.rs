@@ -1,0 +1,4 @@
+//! Loading and running the BERT model in the browser.
+
+pub mod bench;
+pub mod fetch;

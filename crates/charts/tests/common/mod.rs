@@ -1,0 +1,68 @@
+//! Shared by the chart tests: render to an SVG string, compare snapshots.
+
+#![allow(dead_code)]
+
+use std::path::PathBuf;
+
+use attend_charts::{ChartError, HoverMap};
+use plotters::coord::Shift;
+use plotters::prelude::*;
+
+/// Draws with `draw` on an SVG of `size` pixels; the SVG text and the hover.
+pub fn render(
+    size: (u32, u32),
+    draw: impl FnOnce(&DrawingArea<SVGBackend<'_>, Shift>) -> Result<HoverMap, ChartError>,
+) -> (String, HoverMap) {
+    let mut svg = String::new();
+    let hover = {
+        let root = SVGBackend::with_string(&mut svg, size).into_drawing_area();
+        let hover = draw(&root).expect("the chart draws");
+        root.present().expect("the SVG is written");
+        hover
+    };
+    (svg, hover)
+}
+
+/// Like [`render`] for a chart expected to fail.
+pub fn render_err(
+    size: (u32, u32),
+    draw: impl FnOnce(&DrawingArea<SVGBackend<'_>, Shift>) -> Result<HoverMap, ChartError>,
+) -> ChartError {
+    let mut svg = String::new();
+    let root = SVGBackend::with_string(&mut svg, size).into_drawing_area();
+    draw(&root).expect_err("the chart refuses this input")
+}
+
+/// How many times `tag` (e.g. `"<rect"`) opens in `svg`.
+pub fn count(svg: &str, tag: &str) -> usize {
+    svg.matches(tag).count()
+}
+
+/// Compares `svg` with `tests/snapshots/<name>.svg`; with `UPDATE_SNAPSHOTS=1`
+/// (re)writes it instead.
+pub fn assert_snapshot(name: &str, svg: &str) {
+    let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/snapshots");
+    let path = dir.join(format!("{name}.svg"));
+    if std::env::var("UPDATE_SNAPSHOTS").as_deref() == Ok("1") {
+        std::fs::create_dir_all(&dir).expect("snapshot directory");
+        std::fs::write(&path, svg).expect("snapshot written");
+        return;
+    }
+    let expected = std::fs::read_to_string(&path).unwrap_or_else(|_| {
+        panic!(
+            "snapshot {} is missing; create it with \
+             `UPDATE_SNAPSHOTS=1 cargo test -p attend-charts`, look at it, and commit it",
+            path.display()
+        )
+    });
+    if expected.replace("\r\n", "\n") != svg {
+        let actual = PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join(format!("{name}.actual.svg"));
+        std::fs::write(&actual, svg).expect("actual SVG written");
+        panic!(
+            "{name} differs from {}; the new drawing is in {}. If the change is \
+             intended, rerun with UPDATE_SNAPSHOTS=1 and commit the snapshot",
+            path.display(),
+            actual.display()
+        );
+    }
+}
