@@ -89,7 +89,7 @@ pub fn App() -> impl IntoView {
                     </button>
                     <button
                         data-testid="next"
-                        disabled=move || position.get() + 1 >= SECTIONS.len()
+                        disabled=move || { position.get() + 1 >= SECTIONS.len() }
                         on:click=move |_| go_relative(route, 1)
                     >
                         {move || SECTIONS.get(position.get() + 1).map(|s| format!("{} →", s.title)).unwrap_or_else(|| "→".into())}

@@ -20,8 +20,8 @@ fn section(browser: &Browser) -> Result<String> {
     Ok(browser.attr(&main, "data-section")?.unwrap_or_default())
 }
 
-fn wait_section(browser: &Browser, slug: &str) -> Result<()> {
-    browser.wait_until(&format!("section {slug}"), WAIT, || {
+fn wait_section(browser: &Browser, slug: &str, after: &str) -> Result<()> {
+    browser.wait_until(&format!("section {slug} after {after}"), WAIT, || {
         Ok((section(browser)? == slug).then_some(()))
     })
 }
@@ -33,19 +33,19 @@ fn navigates_by_click_and_by_keyboard() -> Result<()> {
     browser.screenshot(&screenshot_dir().join("welcome.png"))?;
 
     browser.click(&browser.find("[data-testid=\"toc-positional\"]")?)?;
-    wait_section(&browser, "positional")?;
+    wait_section(&browser, "positional", "a click in the table of contents")?;
     assert!(browser.current_url()?.contains("#/positional"));
 
     browser.press(ARROW_LEFT)?;
-    wait_section(&browser, "welcome")?;
+    wait_section(&browser, "welcome", "←")?;
     browser.press(ARROW_RIGHT)?;
-    wait_section(&browser, "positional")?;
+    wait_section(&browser, "positional", "→")?;
 
     // The pager buttons do the same.
     browser.click(&browser.find("[data-testid=\"prev\"]")?)?;
-    wait_section(&browser, "welcome")?;
+    wait_section(&browser, "welcome", "the previous button")?;
     browser.click(&browser.find("[data-testid=\"next\"]")?)?;
-    wait_section(&browser, "positional")?;
+    wait_section(&browser, "positional", "the next button")?;
 
     // Arrow keys typed into a control stay in the control.
     let len = browser.find("[data-testid=\"pe-len\"]")?;
