@@ -31,6 +31,10 @@ pub fn ChartCanvas<F>(
     /// What was drawn, for tests and screen readers (JSON).
     #[prop(into)]
     summary: Signal<String>,
+    /// Called with what lies under a click or tap (e.g. a head in the
+    /// model view).
+    #[prop(optional, into)]
+    on_pick: Option<Callback<attend_charts::HoverValue>>,
     #[prop(default = DEFAULT_WIDTH_PX)] width_px: u32,
     #[prop(default = DEFAULT_HEIGHT_PX)] height_px: u32,
 ) -> impl IntoView
@@ -43,7 +47,9 @@ where
     let (tip, set_tip) = signal(None::<Tooltip>);
 
     Effect::new(move |_| {
-        let Some(canvas) = canvas_ref.get() else { return };
+        let Some(canvas) = canvas_ref.get() else {
+            return;
+        };
         let scale = window().device_pixel_ratio().clamp(1.0, 3.0);
         canvas.set_width((width_px as f64 * scale) as u32);
         canvas.set_height((height_px as f64 * scale) as u32);
@@ -67,27 +73,37 @@ where
         set_tip.set(None);
     });
 
-    let on_pointer = move |ev: web_sys::PointerEvent| {
-        let Some(canvas) = canvas_ref.get_untracked() else { return };
+    // The data under the pointer, and where the pointer is in CSS pixels.
+    let under_pointer = move |ev: &web_sys::PointerEvent| {
+        let canvas = canvas_ref.get_untracked()?;
         let rect = canvas.get_bounding_client_rect();
         if rect.width() <= 0.0 || rect.height() <= 0.0 {
-            return;
+            return None;
         }
         let css_x = ev.client_x() as f64 - rect.left();
         let css_y = ev.client_y() as f64 - rect.top();
         let px = css_x * canvas.width() as f64 / rect.width();
         let py = css_y * canvas.height() as f64 / rect.height();
-        let label = hover.with_value(|map| {
+        let value = hover.with_value(|map| {
             map.as_ref()
                 .and_then(|m| m.at((px.floor() as i32, py.floor() as i32)))
-                .map(|v| v.label)
-        });
-        set_tip.set(label.map(|label| Tooltip {
-            x: css_x,
-            y: css_y,
-            flip: css_x > rect.width() * 0.6,
-            label,
+        })?;
+        Some((value, css_x, css_y, css_x > rect.width() * 0.6))
+    };
+    let on_pointer = move |ev: web_sys::PointerEvent| {
+        set_tip.set(under_pointer(&ev).map(|(value, x, y, flip)| Tooltip {
+            x,
+            y,
+            flip,
+            label: value.label,
         }));
+    };
+    let on_click = move |ev: web_sys::PointerEvent| {
+        let picked = under_pointer(&ev);
+        on_pointer(ev);
+        if let (Some(pick), Some((value, ..))) = (on_pick, picked) {
+            pick.run(value);
+        }
     };
 
     view! {
@@ -100,7 +116,7 @@ where
                 aria-label=caption
                 style=format!("aspect-ratio: {width_px} / {height_px}")
                 on:pointermove=on_pointer
-                on:pointerdown=on_pointer
+                on:pointerdown=on_click
                 on:pointerleave=move |_| set_tip.set(None)
             ></canvas>
             {move || {

@@ -3,11 +3,12 @@
 //! from `attend-core` and the pictures from `attend-charts`.
 
 mod chart_canvas;
+pub mod model;
+mod model_store;
 mod navigation;
 pub mod params;
 pub mod route;
 pub mod sections;
-pub mod model;
 mod shell;
 
 pub use shell::App;

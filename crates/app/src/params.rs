@@ -13,12 +13,17 @@ pub fn int_in_range(
 ) -> usize {
     let Some(raw) = raw else { return default };
     // Whole numbers written as 1e9 or too long for i64 still mean "huge".
-    let parsed = raw.trim().parse::<i64>().ok().map(|v| v as f64).or_else(|| {
-        raw.trim()
-            .parse::<f64>()
-            .ok()
-            .filter(|v| v.is_finite() && v.fract() == 0.0)
-    });
+    let parsed = raw
+        .trim()
+        .parse::<i64>()
+        .ok()
+        .map(|v| v as f64)
+        .or_else(|| {
+            raw.trim()
+                .parse::<f64>()
+                .ok()
+                .filter(|v| v.is_finite() && v.fract() == 0.0)
+        });
     match parsed.ok_or(()) {
         Ok(v) if v < min as f64 => {
             notices.push(format!("{name} must be at least {min}; using {min}."));
@@ -98,7 +103,9 @@ pub fn index_list(
         ));
     }
     if out.len() > max_items {
-        notices.push(format!("{name}: at most {max_items} at once; kept the first {max_items}."));
+        notices.push(format!(
+            "{name}: at most {max_items} at once; kept the first {max_items}."
+        ));
         out.truncate(max_items);
     }
     if out.is_empty() {
@@ -125,14 +132,20 @@ mod tests {
     #[test]
     fn clamps_and_explains() {
         let mut n = Vec::new();
-        assert_eq!(int_in_range("len", Some("99999"), 64, 1, 2048, &mut n), 2048);
+        assert_eq!(
+            int_in_range("len", Some("99999"), 64, 1, 2048, &mut n),
+            2048
+        );
         assert_eq!(int_in_range("len", Some("-5"), 64, 1, 2048, &mut n), 1);
         assert_eq!(int_in_range("len", Some("abc"), 64, 1, 2048, &mut n), 64);
         assert_eq!(int_in_range("len", Some(" 32 "), 64, 1, 2048, &mut n), 32);
         assert_eq!(int_in_range("len", None, 64, 1, 2048, &mut n), 64);
         assert_eq!(int_in_range("len", Some("1e9"), 64, 1, 2048, &mut n), 2048);
         assert_eq!(int_in_range("len", Some("1.5"), 64, 1, 2048, &mut n), 64);
-        assert_eq!(int_in_range("d", Some("99999999999999999999"), 64, 2, 1024, &mut n), 1024);
+        assert_eq!(
+            int_in_range("d", Some("99999999999999999999"), 64, 2, 1024, &mut n),
+            1024
+        );
         assert_eq!(n.len(), 6);
         assert!(n[0].contains("2048"));
     }
@@ -140,10 +153,22 @@ mod tests {
     #[test]
     fn floats_reject_nan_and_infinity() {
         let mut n = Vec::new();
-        assert_eq!(float_in_range("base", Some("NaN"), 1e4, 2.0, 1e9, &mut n), 1e4);
-        assert_eq!(float_in_range("base", Some("inf"), 1e4, 2.0, 1e9, &mut n), 1e4);
-        assert_eq!(float_in_range("base", Some("1e12"), 1e4, 2.0, 1e9, &mut n), 1e9);
-        assert_eq!(float_in_range("base", Some("500"), 1e4, 2.0, 1e9, &mut n), 500.0);
+        assert_eq!(
+            float_in_range("base", Some("NaN"), 1e4, 2.0, 1e9, &mut n),
+            1e4
+        );
+        assert_eq!(
+            float_in_range("base", Some("inf"), 1e4, 2.0, 1e9, &mut n),
+            1e4
+        );
+        assert_eq!(
+            float_in_range("base", Some("1e12"), 1e4, 2.0, 1e9, &mut n),
+            1e9
+        );
+        assert_eq!(
+            float_in_range("base", Some("500"), 1e4, 2.0, 1e9, &mut n),
+            500.0
+        );
         assert_eq!(n.len(), 3);
     }
 
@@ -156,7 +181,10 @@ mod tests {
         assert!(n[0].contains('x') && n[0].contains("999"));
         let got = index_list("pos", Some("1,2,3,4,5,6,7,8,9,10"), &[0], 64, 8, &mut n);
         assert_eq!(got.len(), 8);
-        assert_eq!(index_list("pos", Some(",,"), &[0, 2], 64, 8, &mut n), vec![0, 2]);
+        assert_eq!(
+            index_list("pos", Some(",,"), &[0, 2], 64, 8, &mut n),
+            vec![0, 2]
+        );
     }
 
     #[test]

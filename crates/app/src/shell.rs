@@ -11,6 +11,7 @@ use wasm_bindgen::JsCast;
 pub fn App() -> impl IntoView {
     let route = RwSignal::new(navigation::route_from_location());
     provide_context(CurrentRoute(route));
+    crate::model_store::ModelStore::provide();
 
     // Back/Forward and hand-edited links.
     let on_hash = window_event_listener_untyped("hashchange", move |_| {
@@ -111,7 +112,10 @@ fn go_relative(route: RwSignal<Route>, step: isize) {
 
 /// Arrow keys belong to the control being typed in, not to navigation.
 fn is_typing(ev: &web_sys::KeyboardEvent) -> bool {
-    let Some(target) = ev.target().and_then(|t| t.dyn_into::<web_sys::Element>().ok()) else {
+    let Some(target) = ev
+        .target()
+        .and_then(|t| t.dyn_into::<web_sys::Element>().ok())
+    else {
         return false;
     };
     matches!(target.tag_name().as_str(), "INPUT" | "TEXTAREA" | "SELECT")

@@ -31,12 +31,20 @@ fn summary(testid: &str) -> serde_json::Value {
 #[wasm_bindgen_test]
 async fn mounts_the_section_named_in_the_hash_and_follows_it() {
     let window = web_sys::window().unwrap();
-    window.location().set_hash("#/positional?len=8&d=4&pos=1").unwrap();
+    window
+        .location()
+        .set_hash("#/positional?len=8&d=4&pos=1")
+        .unwrap();
     leptos::mount::mount_to_body(attend_app::App).forget();
     settle().await;
 
-    let toc = document().query_selector_all("[data-testid=toc] a").unwrap();
-    assert!(toc.length() >= 2, "the table of contents lists the sections");
+    let toc = document()
+        .query_selector_all("[data-testid=toc] a")
+        .unwrap();
+    assert!(
+        toc.length() >= 2,
+        "the table of contents lists the sections"
+    );
     let heat = summary("pe-heatmap");
     assert_eq!(heat["rows"], 8);
     assert_eq!(heat["cols"], 4);
@@ -44,7 +52,10 @@ async fn mounts_the_section_named_in_the_hash_and_follows_it() {
     assert!((heat["pe_1_0"].as_f64().unwrap() - 1f64.sin()).abs() < 1e-6);
 
     // A hand-edited hash is followed.
-    window.location().set_hash("#/positional?len=16&d=6").unwrap();
+    window
+        .location()
+        .set_hash("#/positional?len=16&d=6")
+        .unwrap();
     let mut rows = serde_json::Value::Null;
     for _ in 0..40 {
         settle().await;
@@ -63,6 +74,12 @@ async fn mounts_the_section_named_in_the_hash_and_follows_it() {
     let ev = web_sys::KeyboardEvent::new_with_keyboard_event_init_dict("keydown", &init).unwrap();
     window.dispatch_event(ev.unchecked_ref()).unwrap();
     settle().await;
-    let main = document().query_selector("[data-testid=main]").unwrap().unwrap();
-    assert_eq!(main.get_attribute("data-section").as_deref(), Some("positional"));
+    let main = document()
+        .query_selector("[data-testid=main]")
+        .unwrap()
+        .unwrap();
+    assert_eq!(
+        main.get_attribute("data-section").as_deref(),
+        Some("positional")
+    );
 }

@@ -13,11 +13,19 @@ use crate::ticks::{decimals_for, nice_step, nice_ticks};
 /// How many value ticks the bar gets at most.
 const MAX_TICKS: usize = 5;
 
-/// Tick labels of the bar, e.g. `-1, -0.5, 0, 0.5, 1`.
+/// Tick labels of the bar, e.g. `-1, -0.5, 0, 0.5, 1`: at most 5, or up
+/// to 10 finer ones where 5 would leave a single tick (a fitted range such
+/// as 0.004 to 0.93 gets 0.2, 0.4, 0.6, 0.8 rather than just 0.5).
 pub fn colorbar_ticks(scale: &ColorScale) -> Vec<(f64, String)> {
     let (lo, hi) = (scale.min.min(scale.max), scale.min.max(scale.max));
-    let decimals = decimals_for(nice_step(hi - lo, MAX_TICKS));
-    nice_ticks(lo, hi, MAX_TICKS)
+    let mut max_ticks = MAX_TICKS;
+    let mut ticks = nice_ticks(lo, hi, max_ticks);
+    if ticks.len() < 2 {
+        max_ticks = 2 * MAX_TICKS;
+        ticks = nice_ticks(lo, hi, max_ticks);
+    }
+    let decimals = decimals_for(nice_step(hi - lo, max_ticks));
+    ticks
         .into_iter()
         .map(|v| (v, format!("{v:.decimals$}")))
         .collect()

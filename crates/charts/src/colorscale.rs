@@ -1,19 +1,30 @@
-//! Value → colour: a range mapped onto viridis.
+//! Value → colour: a range mapped onto a palette (viridis unless chosen).
 
 use plotters::style::RGBColor;
 
-use crate::palette::viridis;
+use crate::palette::Palette;
 
-/// Maps `[min, max]` onto viridis; values outside are clamped.
+/// Maps `[min, max]` onto a palette; values outside are clamped.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct ColorScale {
     pub min: f64,
     pub max: f64,
+    pub palette: Palette,
 }
 
 impl ColorScale {
+    /// On viridis; see [`ColorScale::with_palette`].
     pub fn new(min: f64, max: f64) -> Self {
-        ColorScale { min, max }
+        ColorScale {
+            min,
+            max,
+            palette: Palette::Viridis,
+        }
+    }
+
+    pub fn with_palette(mut self, palette: Palette) -> Self {
+        self.palette = palette;
+        self
     }
 
     /// The smallest and largest finite value (`0..1` when there is none;
@@ -43,13 +54,14 @@ impl ColorScale {
     }
 
     pub fn color(&self, v: f64) -> RGBColor {
-        viridis(self.fraction(v))
+        self.palette.color(self.fraction(v))
     }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::palette::{cividis, viridis};
 
     #[test]
     fn fit_ignores_nan_and_handles_constants() {
@@ -67,5 +79,12 @@ mod tests {
         assert_eq!(s.color(-1.0), viridis(0.0));
         assert_eq!(s.color(1.0), viridis(1.0));
         assert_eq!(s.color(0.0), viridis(0.5));
+    }
+
+    #[test]
+    fn the_palette_is_kept() {
+        let s = ColorScale::fit(&[0.0, 2.0]).with_palette(Palette::Cividis);
+        assert_eq!(s.color(0.0), cividis(0.0));
+        assert_eq!(s.color(1.0), cividis(0.5));
     }
 }

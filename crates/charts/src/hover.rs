@@ -9,6 +9,7 @@
 use std::fmt;
 use std::sync::Arc;
 
+use crate::attention_lines::TokenSide;
 use crate::embedding_scatter::PointKind;
 
 /// A half-open pixel rectangle `[x0, x1) × [y0, y1)` in backend coordinates.
@@ -39,7 +40,8 @@ impl PixelRect {
 pub enum HoverTarget {
     /// A cell of a heatmap. In the positional-encoding heatmap `row` is the
     /// dimension and `col` the position; in the similarity matrix `row` is
-    /// `q` and `col` is `p`.
+    /// `q` and `col` is `p`; in an attention map `row` is the query and
+    /// `col` the key.
     Cell { row: usize, col: usize, value: f64 },
     /// A dimension of the line chart with the value of every plotted
     /// position there, as `(position, value)` in legend order.
@@ -53,6 +55,19 @@ pub enum HoverTarget {
         index: usize,
         x: f64,
         y: f64,
+    },
+    /// A token of the attention head view: a query in the left column or a
+    /// key in the right one. `index` is its position in the sentence.
+    Token { side: TokenSide, index: usize },
+    /// One head's thumbnail in the attention model view.
+    Head { layer: usize, head: usize },
+    /// A cell of one of two heatmaps side by side: `panel` 0 is the left
+    /// one; `row` is the query and `col` the key.
+    PanelCell {
+        panel: usize,
+        row: usize,
+        col: usize,
+        value: f64,
     },
 }
 

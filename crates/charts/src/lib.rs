@@ -23,6 +23,10 @@
 //! ```
 
 mod arrow;
+pub mod attention_compare;
+pub mod attention_heatmap;
+pub mod attention_lines;
+pub mod attention_model_grid;
 pub mod colorbar;
 pub mod colorscale;
 pub mod embedding_scatter;
@@ -41,13 +45,23 @@ pub mod style;
 mod ticked_range;
 mod ticks;
 
+pub use attention_compare::{draw_attention_compare, AttentionPanel};
+pub use attention_heatmap::{
+    attention_heatmap_spec, draw_attention_heatmap, head_title, AttentionOptions, AttentionScale,
+    MAX_TOKENS_WITH_NUMBERS,
+};
+pub use attention_lines::{draw_attention_lines, TokenSide, MIN_LINE_WEIGHT};
+pub use attention_model_grid::{draw_attention_model_grid, AttentionShape, ModelGridOptions};
 pub use colorscale::ColorScale;
 pub use embedding_scatter::{draw_embedding_scatter, EmbeddingScatterData, PointKind};
 pub use error::ChartError;
 pub use grid::{CellGrid, RowOrder};
 pub use hover::{HoverMap, HoverTarget, HoverValue, PixelRect};
 pub use matrix::Matrix;
-pub use matrix_heatmap::{draw_matrix_heatmap, AxisSpec, CellText, HeatmapSpec};
+pub use matrix_heatmap::{
+    draw_matrix_heatmap, AxisSpec, CellText, HeatmapSpec, HoverLabel, LabelDirection, XAxisSide,
+};
+pub use palette::Palette;
 pub use pe_heatmap::draw_pe_heatmap;
 pub use pe_lines::draw_pe_lines;
 pub use pe_similarity::draw_pe_similarity;

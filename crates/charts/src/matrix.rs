@@ -1,6 +1,7 @@
 //! A row-major matrix of `f32`, shared cheaply (the hover map keeps a copy
 //! of the handle, not of the numbers).
 
+use std::ops::Range;
 use std::sync::Arc;
 
 use crate::error::ChartError;
@@ -64,21 +65,32 @@ impl Matrix {
     }
 
     /// Mean of the finite values in a block (NaN when there is none).
-    pub fn block_mean(&self, rows: std::ops::Range<usize>, cols: std::ops::Range<usize>) -> f64 {
-        let (mut sum, mut n) = (0.0f64, 0usize);
-        for r in rows {
-            for &v in &self.values[r * self.cols + cols.start..r * self.cols + cols.end] {
-                if v.is_finite() {
-                    sum += v as f64;
-                    n += 1;
-                }
+    pub fn block_mean(&self, rows: Range<usize>, cols: Range<usize>) -> f64 {
+        block_mean(&self.values, self.cols, rows, cols)
+    }
+}
+
+/// Mean of the finite values in a block of the row-major `values` of a
+/// matrix with `width` columns (NaN when there is none).
+pub(crate) fn block_mean(
+    values: &[f32],
+    width: usize,
+    rows: Range<usize>,
+    cols: Range<usize>,
+) -> f64 {
+    let (mut sum, mut n) = (0.0f64, 0usize);
+    for r in rows {
+        for &v in &values[r * width + cols.start..r * width + cols.end] {
+            if v.is_finite() {
+                sum += v as f64;
+                n += 1;
             }
         }
-        if n == 0 {
-            f64::NAN
-        } else {
-            sum / n as f64
-        }
+    }
+    if n == 0 {
+        f64::NAN
+    } else {
+        sum / n as f64
     }
 }
 

@@ -1,14 +1,17 @@
-//! A matrix as a heatmap with a colour bar: the positional-encoding and
-//! similarity charts use it, attention maps can too (token labels on the
-//! axes, a fixed 0..1 scale, the weights written in the cells).
+//! A matrix as a heatmap with a colour bar: the positional-encoding,
+//! similarity and attention charts use it (token labels on the axes, a
+//! fixed 0..1 scale, the weights written in the cells).
 //!
 //! Column 0 is at the left, row 0 at the top or bottom. When there are more cells
 //! than pixels every pixel shows the mean of the cells it covers, so the
 //! number of drawn elements is bounded by the pixels, not by the cells;
 //! the hover still answers with the exact cell under the cursor.
 
+use std::ops::Range;
+
 use plotters::coord::Shift;
 use plotters::prelude::*;
+use plotters::style::text_anchor::{HPos, Pos, VPos};
 
 use crate::colorbar::draw_colorbar;
 use crate::colorscale::ColorScale;
@@ -18,9 +21,15 @@ use crate::hover::{fmt_value, HoverMap, HoverTarget, HoverValue, PixelRect};
 use crate::matrix::Matrix;
 use crate::message::draw_message;
 use crate::palette::{text_on, INK};
-use crate::style::{centered, font, with_color, Sizes};
+use crate::style::{centered, font, with_color, Sizes, MIN_PX};
 use crate::ticked_range::TickedRange;
 use crate::ticks::index_ticks;
+
+/// Labels stacked this many font sizes apart still read as separate.
+const LINE: f64 = 1.15;
+
+/// Length of the tick marks beside vertical labels, as plotters draws them.
+const TICK_MARK: i32 = 5;
 
 /// One axis of the heatmap.
 #[derive(Debug, Clone, PartialEq)]
@@ -63,6 +72,39 @@ pub enum CellText {
     Decimals(usize),
 }
 
+/// Which side of the plot the x axis is on.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum XAxisSide {
+    #[default]
+    Bottom,
+    /// Above the plot, as the keys over an attention matrix.
+    Top,
+}
+
+/// How the x tick labels are written.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum LabelDirection {
+    /// Across; when they do not all fit, only some are written.
+    #[default]
+    Horizontal,
+    /// Upright, reading upwards, in a smaller font where needed, so that
+    /// every column of a long sentence keeps its label.
+    Vertical,
+    /// Across when every label fits so, else upright.
+    Auto,
+}
+
+/// How the tooltip names a cell.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum HoverLabel {
+    /// Both axes by name: `key = sat, query = cat` then `weight = 0.1000`.
+    #[default]
+    Axes,
+    /// From the row to the column, with their indices: `cat (1) → sat (2)`
+    /// then `attention = 0.1000`.
+    RowToColumn,
+}
+
 /// Everything [`draw_matrix_heatmap`] needs.
 #[derive(Debug, Clone, PartialEq)]
 pub struct HeatmapSpec {
@@ -75,15 +117,21 @@ pub struct HeatmapSpec {
     pub row_order: RowOrder,
     /// Names the cell value in the tooltip, e.g. "value", "PE[p]·PE[q]".
     pub value_name: String,
+    /// The value range and the palette.
     pub scale: ColorScale,
     pub cell_text: CellText,
     pub colorbar: bool,
     pub caption: Option<String>,
+    /// The x axis below or above the plot.
+    pub x_side: XAxisSide,
+    pub x_label_direction: LabelDirection,
+    pub hover_label: HoverLabel,
 }
 
 impl HeatmapSpec {
     /// Defaults: axes "column"/"row", row 0 at the top, the scale fitted to
-    /// the values, a colour bar, no numbers in cells, no caption.
+    /// the values on viridis, a colour bar, no numbers in cells, no caption,
+    /// the x axis below with horizontal labels, tooltips naming both axes.
     pub fn new(matrix: Matrix) -> Self {
         let scale = ColorScale::fit(matrix.values());
         HeatmapSpec {
@@ -96,7 +144,16 @@ impl HeatmapSpec {
             cell_text: CellText::Off,
             colorbar: true,
             caption: None,
+            x_side: XAxisSide::Bottom,
+            x_label_direction: LabelDirection::Horizontal,
+            hover_label: HoverLabel::Axes,
         }
+    }
+
+    /// Fails when the labels do not match the matrix.
+    pub(crate) fn check(&self) -> Result<(), ChartError> {
+        check_labels(&self.x, self.matrix.cols(), "columns")?;
+        check_labels(&self.y, self.matrix.rows(), "rows")
     }
 }
 
@@ -105,43 +162,152 @@ pub fn draw_matrix_heatmap<DB: DrawingBackend>(
     area: &DrawingArea<DB, Shift>,
     spec: &HeatmapSpec,
 ) -> Result<HoverMap, ChartError> {
-    let m = &spec.matrix;
-    check_labels(&spec.x, m.cols(), "columns")?;
-    check_labels(&spec.y, m.rows(), "rows")?;
-    if m.is_empty() {
+    spec.check()?;
+    if spec.matrix.is_empty() {
         return draw_message(area, "nothing to show");
     }
-    area.fill(&WHITE)?;
-    let sizes = Sizes::of(area);
-    let (w, h) = area.dim_in_pixel();
-    let bar_w = if spec.colorbar {
-        ((sizes.tick * 5.0) as u32).min(w / 4)
-    } else {
-        0
-    };
-    let (main, bar) = area.split_horizontally(w - bar_w);
+    let layout = Layout::of(area, spec)?;
+    Ok(draw_with_layout(area, spec, &layout)?.0)
+}
 
-    let tick_font = font(sizes.tick);
-    let title_font = font(sizes.title);
-    let widest = |axis: &AxisSpec, ticks: &[usize]| -> Result<u32, ChartError> {
-        let mut widest = 0;
-        for &t in ticks {
-            widest = widest.max(main.estimate_text_size(&axis.label(t), &tick_font)?.0);
-        }
-        Ok(widest)
-    };
-    let x_ticks = axis_ticks(&spec.x, m.cols(), w as f64 * 0.8, sizes.tick);
-    let y_ticks = axis_ticks(&spec.y, m.rows(), h as f64 * 0.8, sizes.tick * 0.7);
-    let y_area = sizes.y_label_area(widest(&spec.y, &y_ticks)?);
+/// Where the labels go and how large they are, worked out before anything
+/// is drawn, so that two heatmaps side by side can share their label areas.
+#[derive(Debug, Clone, PartialEq)]
+pub(crate) struct Layout {
+    sizes: Sizes,
+    bar_w: u32,
+    x_ticks: Vec<usize>,
+    y_ticks: Vec<usize>,
+    x_font: f64,
+    y_font: f64,
+    x_vertical: bool,
+    /// Height of the x label area (tick labels and title).
+    pub(crate) x_area: i32,
+    y_area: i32,
+}
+
+impl Layout {
+    /// The layout of a checked, non-empty `spec` on `area`.
+    pub(crate) fn of<DB: DrawingBackend>(
+        area: &DrawingArea<DB, Shift>,
+        spec: &HeatmapSpec,
+    ) -> Result<Layout, ChartError> {
+        let m = &spec.matrix;
+        let sizes = Sizes::of(area);
+        let (w, h) = area.dim_in_pixel();
+        let bar_w = if spec.colorbar {
+            ((sizes.tick * 5.0) as u32).min(w / 4)
+        } else {
+            0
+        };
+        let widest = |axis: &AxisSpec, ticks: &[usize], size: f64| -> Result<u32, ChartError> {
+            let style = font(size);
+            let mut widest = 0;
+            for &t in ticks {
+                widest = widest.max(area.estimate_text_size(&axis.label(t), &style)?.0);
+            }
+            Ok(widest)
+        };
+        let all = |n: usize| (0..n).collect::<Vec<_>>();
+        let old_y_ticks = axis_ticks(&spec.y, m.rows(), h as f64 * 0.8, sizes.tick * 0.7);
+
+        // The plot is at least this wide: the y labels in the full tick
+        // font take at most this much room.
+        let y_area_max = match &spec.y.labels {
+            Some(_) => sizes.y_label_area(widest(&spec.y, &all(m.rows()), sizes.tick)?),
+            None => sizes.y_label_area(widest(&spec.y, &old_y_ticks, sizes.tick)?),
+        };
+        let plot_w = (w - bar_w) as f64 - sizes.margin() as f64 - y_area_max as f64;
+        let x_pitch = plot_w / m.cols() as f64;
+        // Auto: every label across when they all fit, else all upright.
+        let all_fit_across = match (&spec.x_label_direction, &spec.x.labels) {
+            (LabelDirection::Auto, Some(_)) => {
+                let across = widest(&spec.x, &all(m.cols()), sizes.tick)? as f64;
+                across + sizes.tick * 0.5 <= x_pitch
+            }
+            _ => false,
+        };
+        let x_vertical = match spec.x_label_direction {
+            LabelDirection::Horizontal => false,
+            LabelDirection::Vertical => true,
+            LabelDirection::Auto => spec.x.labels.is_some() && !all_fit_across,
+        };
+        let (x_font, x_ticks, x_area) = if x_vertical {
+            let (size, ticks) = stacked_labels(m.cols(), x_pitch, sizes.tick);
+            let longest = widest(&spec.x, &ticks, size)? as f64;
+            let area = 2.0 * TICK_MARK as f64 + longest + sizes.tick * 0.3 + sizes.title * 1.3;
+            (size, ticks, area as i32)
+        } else if all_fit_across {
+            (sizes.tick, all(m.cols()), sizes.x_label_area())
+        } else {
+            let ticks = axis_ticks(&spec.x, m.cols(), w as f64 * 0.8, sizes.tick);
+            (sizes.tick, ticks, sizes.x_label_area())
+        };
+
+        let (y_font, y_ticks) = match &spec.y.labels {
+            Some(_) => {
+                let caption_h = match &spec.caption {
+                    Some(caption) => {
+                        let th = area.estimate_text_size(caption, &caption_font(&sizes))?.1;
+                        (th + 2 * (th / 2).min(5)) as f64
+                    }
+                    None => 0.0,
+                };
+                let bottom_margin = match spec.x_side {
+                    XAxisSide::Bottom => 0.0,
+                    XAxisSide::Top => sizes.margin() as f64,
+                };
+                let plot_h =
+                    h as f64 - sizes.margin() as f64 - caption_h - x_area as f64 - bottom_margin;
+                stacked_labels(m.rows(), plot_h / m.rows() as f64, sizes.tick)
+            }
+            None => (sizes.tick, old_y_ticks),
+        };
+        let y_area = sizes.y_label_area(widest(&spec.y, &y_ticks, y_font)?);
+        Ok(Layout {
+            sizes,
+            bar_w,
+            x_ticks,
+            y_ticks,
+            x_font,
+            y_font,
+            x_vertical,
+            x_area,
+            y_area,
+        })
+    }
+}
+
+fn caption_font(sizes: &Sizes) -> TextStyle<'static> {
+    font(sizes.title * 1.1)
+}
+
+/// Draws a checked, non-empty `spec` as laid out; the hover map and the
+/// plotting area in backend pixels.
+pub(crate) fn draw_with_layout<DB: DrawingBackend>(
+    area: &DrawingArea<DB, Shift>,
+    spec: &HeatmapSpec,
+    layout: &Layout,
+) -> Result<(HoverMap, PixelRect), ChartError> {
+    let m = &spec.matrix;
+    area.fill(&WHITE)?;
+    let sizes = layout.sizes;
+    let (w, _) = area.dim_in_pixel();
+    let (main, bar) = area.split_horizontally(w - layout.bar_w);
 
     let mut builder = ChartBuilder::on(&main);
     builder
         .margin_top(sizes.margin())
         .margin_right(sizes.margin())
-        .x_label_area_size(sizes.x_label_area())
-        .y_label_area_size(y_area);
+        .y_label_area_size(layout.y_area);
+    match spec.x_side {
+        XAxisSide::Bottom => builder.x_label_area_size(layout.x_area),
+        XAxisSide::Top => builder
+            .top_x_label_area_size(layout.x_area)
+            .margin_bottom(sizes.margin()),
+    };
     if let Some(caption) = &spec.caption {
-        builder.caption(caption, font(sizes.title * 1.1));
+        builder.caption(caption, caption_font(&sizes));
     }
     let (rows, cols) = (m.rows() as f64, m.cols() as f64);
     // plotters puts the start of a range at the bottom
@@ -150,9 +316,15 @@ pub fn draw_matrix_heatmap<DB: DrawingBackend>(
         RowOrder::BottomUp => -0.5..rows - 0.5,
     };
     let as_f64 = |ticks: &[usize]| ticks.iter().map(|&t| t as f64).collect();
+    // upright labels are written below, not by the mesh
+    let mesh_x_ticks = if layout.x_vertical {
+        vec![]
+    } else {
+        as_f64(&layout.x_ticks)
+    };
     let mut chart = builder.build_cartesian_2d(
-        TickedRange::new(-0.5..cols - 0.5, as_f64(&x_ticks)),
-        TickedRange::new(y_range, as_f64(&y_ticks)),
+        TickedRange::new(-0.5..cols - 0.5, mesh_x_ticks),
+        TickedRange::new(y_range, as_f64(&layout.y_ticks)),
     )?;
     let (xr, yr) = chart.plotting_area().get_pixel_range();
     let rect = PixelRect {
@@ -163,7 +335,13 @@ pub fn draw_matrix_heatmap<DB: DrawingBackend>(
     };
     let grid = CellGrid::new(rect, m.rows(), m.cols()).with_row_order(spec.row_order);
     let plot = chart.plotting_area().strip_coord_spec();
-    paint_cells(&plot, &grid, m, &spec.scale)?;
+    let values = m.values();
+    paint_cells(
+        &plot,
+        &grid,
+        |rows, cols| crate::matrix::block_mean(values, m.cols(), rows, cols),
+        &spec.scale,
+    )?;
     if let CellText::Decimals(decimals) = spec.cell_text {
         write_cells(&plot, &grid, m, &spec.scale, decimals, sizes.small)?;
     }
@@ -182,18 +360,64 @@ pub fn draw_matrix_heatmap<DB: DrawingBackend>(
         .configure_mesh()
         .disable_mesh()
         .axis_style(INK)
-        .label_style(tick_font.clone())
-        .axis_desc_style(title_font)
+        .x_label_style(font(layout.x_font))
+        .y_label_style(font(layout.y_font))
+        .axis_desc_style(font(sizes.title))
         .x_desc(spec.x.title.as_str())
         .y_desc(spec.y.title.as_str())
         .x_label_formatter(&fx)
         .y_label_formatter(&fy)
         .draw()?;
+    if layout.x_vertical {
+        draw_upright_x_labels(area, &grid, spec, &layout.x_ticks, layout.x_font)?;
+    }
 
     if spec.colorbar {
         draw_colorbar(&bar, &spec.scale, (rect.y0, rect.y1), &sizes)?;
     }
-    Ok(hover_map(grid, spec))
+    Ok((hover_map(grid, spec), rect))
+}
+
+/// Writes the x labels upright beside the axis, each centred on its column,
+/// with a tick mark like plotters' own.
+fn draw_upright_x_labels<DB: DrawingBackend>(
+    area: &DrawingArea<DB, Shift>,
+    grid: &CellGrid,
+    spec: &HeatmapSpec,
+    ticks: &[usize],
+    size: f64,
+) -> Result<(), ChartError> {
+    let (bx, by) = area.get_base_pixel();
+    let upright = font(size).transform(FontTransform::Rotate270);
+    // reading upwards, the text ends at the axis below the plot and starts
+    // at it above
+    let (edge, dir, anchor) = match spec.x_side {
+        XAxisSide::Bottom => (grid.rect.y1 - by, 1, HPos::Right),
+        XAxisSide::Top => (grid.rect.y0 - 1 - by, -1, HPos::Left),
+    };
+    let style = upright.pos(Pos::new(anchor, VPos::Center));
+    for &c in ticks {
+        let x = grid.cell_center(0, c).0 - bx;
+        area.draw(&PathElement::new(
+            vec![(x, edge), (x, edge + dir * TICK_MARK)],
+            INK.stroke_width(1),
+        ))?;
+        area.draw_text(&spec.x.label(c), &style, (x, edge + dir * 2 * TICK_MARK))?;
+    }
+    Ok(())
+}
+
+/// Labels stacked `pitch` pixels apart (one per row or column): the font
+/// shrinks from `max_size` down to the smallest size so that every label
+/// fits; below that every k-th label is written.
+fn stacked_labels(n: usize, pitch: f64, max_size: f64) -> (f64, Vec<usize>) {
+    let size = (pitch / LINE).clamp(MIN_PX, max_size.max(MIN_PX));
+    let step = if pitch > 0.0 {
+        ((size * LINE / pitch).ceil().max(1.0) as usize).min(n.max(1))
+    } else {
+        n.max(1)
+    };
+    (size, (0..n).step_by(step).collect())
 }
 
 fn check_labels(axis: &AxisSpec, n: usize, what: &str) -> Result<(), ChartError> {
@@ -224,12 +448,14 @@ fn axis_ticks(axis: &AxisSpec, n: usize, length: f64, spacing: f64) -> Vec<usize
     }
 }
 
-/// Fills the cells, one rectangle per run of equal colour per band of pixel
-/// rows that show the same matrix rows.
-fn paint_cells<DB: DrawingBackend>(
+/// Fills the cells of `grid` on `plot` (an area whose top-left pixel is the
+/// grid's), one rectangle per run of equal colour per band of pixel rows
+/// that show the same matrix rows. `mean` gives the mean value of a block
+/// of cells (rows, columns).
+pub(crate) fn paint_cells<DB: DrawingBackend>(
     plot: &DrawingArea<DB, Shift>,
     grid: &CellGrid,
-    m: &Matrix,
+    mean: impl Fn(Range<usize>, Range<usize>) -> f64,
     scale: &ColorScale,
 ) -> Result<(), ChartError> {
     let (w, h) = (grid.rect.width(), grid.rect.height());
@@ -247,7 +473,7 @@ fn paint_cells<DB: DrawingBackend>(
             let cols = grid.cols_of_pixel(i);
             let color = match &last {
                 Some((c, color)) if *c == cols => *color,
-                _ => scale.color(m.block_mean(rows.clone(), cols.clone())),
+                _ => scale.color(mean(rows.clone(), cols.clone())),
             };
             colors.push(color);
             last = Some((cols, color));
@@ -270,7 +496,8 @@ fn paint_cells<DB: DrawingBackend>(
     Ok(())
 }
 
-/// Writes each value in its cell where it fits.
+/// Writes each value in its cell, in a font shrunk down to the smallest
+/// size where needed; nothing when even that does not fit.
 fn write_cells<DB: DrawingBackend>(
     plot: &DrawingArea<DB, Shift>,
     grid: &CellGrid,
@@ -280,9 +507,20 @@ fn write_cells<DB: DrawingBackend>(
     size: f64,
 ) -> Result<(), ChartError> {
     let cell = grid.cell_rect(0, 0);
-    let sample = format!("{:.decimals$}", -0.5f64);
-    let (tw, th) = plot.estimate_text_size(&sample, &font(size))?;
-    if (cell.width() as u32) < tw + 4 || (cell.height() as u32) < th + 2 {
+    let (cw, ch) = (cell.width() as f64 - 4.0, cell.height() as f64 - 2.0);
+    if ch < MIN_PX || cw < MIN_PX {
+        return Ok(());
+    }
+    let widest = m
+        .values()
+        .iter()
+        .map(|v| format!("{v:.decimals$}"))
+        .max_by_key(|t| t.chars().count())
+        .unwrap_or_default();
+    let (tw, th) = plot.estimate_text_size(&widest, &font(size))?;
+    let fit = size * (cw / tw.max(1) as f64).min(ch / th.max(1) as f64);
+    let size = size.min(fit);
+    if size < MIN_PX {
         return Ok(());
     }
     for r in 0..m.rows() {
@@ -301,21 +539,26 @@ fn hover_map(grid: CellGrid, spec: &HeatmapSpec) -> HoverMap {
     let m = spec.matrix.clone();
     let (x, y) = (spec.x.clone(), spec.y.clone());
     let value_name = spec.value_name.clone();
+    let style = spec.hover_label;
     HoverMap::new(grid.rect, move |px| {
         let (row, col) = grid.cell_at(px)?;
         let value = m.get(row, col) as f64;
-        Some(HoverValue {
-            target: HoverTarget::Cell { row, col, value },
-            anchor: grid.cell_center(row, col),
-            label: format!(
-                "{} = {}, {} = {}\n{} = {}",
+        let place = match style {
+            HoverLabel::Axes => format!(
+                "{} = {}, {} = {}",
                 x.name,
                 x.label(col),
                 y.name,
-                y.label(row),
-                value_name,
-                fmt_value(value)
+                y.label(row)
             ),
+            HoverLabel::RowToColumn => {
+                format!("{} ({row}) → {} ({col})", y.label(row), x.label(col))
+            }
+        };
+        Some(HoverValue {
+            target: HoverTarget::Cell { row, col, value },
+            anchor: grid.cell_center(row, col),
+            label: format!("{place}\n{value_name} = {}", fmt_value(value)),
         })
     })
 }

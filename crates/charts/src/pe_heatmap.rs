@@ -10,7 +10,9 @@ use crate::error::ChartError;
 use crate::grid::RowOrder;
 use crate::hover::HoverMap;
 use crate::matrix::Matrix;
-use crate::matrix_heatmap::{draw_matrix_heatmap, AxisSpec, CellText, HeatmapSpec};
+use crate::matrix_heatmap::{
+    draw_matrix_heatmap, AxisSpec, CellText, HeatmapSpec, HoverLabel, LabelDirection, XAxisSide,
+};
 
 /// The heatmap spec of `pe`: rows are dimensions, columns positions.
 pub fn pe_heatmap_spec(pe: &PositionalEncoding) -> HeatmapSpec {
@@ -25,6 +27,9 @@ pub fn pe_heatmap_spec(pe: &PositionalEncoding) -> HeatmapSpec {
         cell_text: CellText::Off,
         colorbar: true,
         caption: None,
+        x_side: XAxisSide::Bottom,
+        x_label_direction: LabelDirection::Horizontal,
+        hover_label: HoverLabel::Axes,
     }
 }
 

@@ -11,7 +11,9 @@ use crate::error::ChartError;
 use crate::grid::RowOrder;
 use crate::hover::HoverMap;
 use crate::matrix::Matrix;
-use crate::matrix_heatmap::{draw_matrix_heatmap, AxisSpec, CellText, HeatmapSpec};
+use crate::matrix_heatmap::{
+    draw_matrix_heatmap, AxisSpec, CellText, HeatmapSpec, HoverLabel, LabelDirection, XAxisSide,
+};
 use crate::pe_heatmap::check_encoding;
 
 /// The heatmap spec of the first `positions` positions of `pe` (clipped to
@@ -33,6 +35,9 @@ pub fn pe_similarity_spec(
         cell_text: CellText::Off,
         colorbar: true,
         caption: None,
+        x_side: XAxisSide::Bottom,
+        x_label_direction: LabelDirection::Horizontal,
+        hover_label: HoverLabel::Axes,
     })
 }
 

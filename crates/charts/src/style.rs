@@ -10,7 +10,7 @@ use crate::palette::INK;
 pub const FAMILY: &str = "sans-serif";
 
 /// Never smaller than this many pixels.
-const MIN_PX: f64 = 9.0;
+pub(crate) const MIN_PX: f64 = 9.0;
 
 /// Font sizes in pixels for one area.
 #[derive(Debug, Clone, Copy, PartialEq)]

@@ -3,12 +3,14 @@
 mod common;
 
 use attend_charts::{
-    draw_embedding_scatter, draw_matrix_heatmap, draw_pe_heatmap, draw_pe_lines,
-    draw_pe_similarity, AxisSpec, CellGrid, EmbeddingScatterData, HeatmapSpec, HoverMap,
-    HoverTarget, Matrix, PointKind, RowOrder,
+    draw_attention_compare, draw_attention_heatmap, draw_attention_lines,
+    draw_attention_model_grid, draw_embedding_scatter, draw_matrix_heatmap, draw_pe_heatmap,
+    draw_pe_lines, draw_pe_similarity, AttentionOptions, AttentionPanel, AttentionShape, AxisSpec,
+    CellGrid, EmbeddingScatterData, HeatmapSpec, HoverMap, HoverTarget, Matrix, ModelGridOptions,
+    PixelRect, PointKind, RowOrder, TokenSide, XAxisSide,
 };
 use attend_core::{position_similarity, positional_encoding};
-use common::render;
+use common::{render, sentence, tokens, toy_attention};
 
 fn outside_points(hover: &HoverMap, size: (u32, u32)) -> Vec<(i32, i32)> {
     let r = hover.plot_rect();
@@ -253,6 +255,267 @@ fn labelled_heatmap_hover_uses_the_labels() {
     );
     assert_eq!(hit.label, "key = sat, query = cat\nweight = 0.1000");
     assert_eq!(hit.anchor, grid.cell_center(1, 2));
+}
+
+#[test]
+fn attention_heatmap_hover_gives_query_key_and_weight_at_every_cell() {
+    let words = tokens(&["[CLS]", "the", "cat", "sat", "down", "[SEP]"]);
+    let weights = toy_attention(6, 0);
+    for key_side in [XAxisSide::Bottom, XAxisSide::Top] {
+        let options = AttentionOptions {
+            key_side,
+            ..AttentionOptions::titled("Layer 3, head 7")
+        };
+        let (_, hover) = render((560, 480), |area| {
+            draw_attention_heatmap(area, &words, &weights, &options)
+        });
+        // query 0 at the top, key 0 at the left
+        let grid = CellGrid::new(hover.plot_rect(), 6, 6);
+        for q in 0..6 {
+            for k in 0..6 {
+                let hit = hover.at(grid.cell_center(q, k)).expect("inside the map");
+                assert_eq!(
+                    hit.target,
+                    HoverTarget::Cell {
+                        row: q,
+                        col: k,
+                        value: weights[q * 6 + k] as f64
+                    }
+                );
+                assert_eq!(
+                    hit.label,
+                    format!(
+                        "{} ({q}) → {} ({k})\nattention = {:.4}",
+                        words[q],
+                        words[k],
+                        weights[q * 6 + k]
+                    )
+                );
+                assert_eq!(hit.anchor, grid.cell_center(q, k));
+            }
+        }
+        let hit = hover.at(grid.cell_center(2, 3)).unwrap();
+        assert!(hit.label.starts_with("cat (2) → sat (3)\nattention = 0."));
+        let r = hover.plot_rect();
+        assert_eq!(hover.at((r.x0 - 1, r.y0)), None);
+        assert_eq!(hover.at((r.x0, r.y1)), None);
+    }
+}
+
+#[test]
+fn long_attention_heatmap_hover_is_exact_for_forty_tokens() {
+    let words = sentence(41);
+    let weights = toy_attention(41, 2);
+    let (_, hover) = render((720, 720), |area| {
+        draw_attention_heatmap(area, &words, &weights, &AttentionOptions::default())
+    });
+    let grid = CellGrid::new(hover.plot_rect(), 41, 41);
+    for (q, k) in [(0, 0), (40, 40), (7, 33), (33, 7), (20, 21)] {
+        let hit = hover.at(grid.cell_center(q, k)).unwrap();
+        assert_eq!(
+            hit.target,
+            HoverTarget::Cell {
+                row: q,
+                col: k,
+                value: weights[q * 41 + k] as f64
+            }
+        );
+        assert!(hit
+            .label
+            .starts_with(&format!("{} ({q}) → {} ({k})\n", words[q], words[k])));
+    }
+}
+
+/// The rows of the head view: its hover rectangle split into one band per
+/// token, as the chart lays them out.
+fn token_rows(hover: &HoverMap, t: usize) -> CellGrid {
+    CellGrid::new(hover.plot_rect(), t, 1)
+}
+
+#[test]
+fn attention_lines_hover_names_the_token_on_either_side() {
+    let words = tokens(&["[CLS]", "the", "cat", "sat", "down", "[SEP]"]);
+    let weights = toy_attention(6, 0);
+    for focus in [None, Some(2)] {
+        let (_, hover) = render((480, 400), |area| {
+            draw_attention_lines(area, &words, &weights, focus)
+        });
+        let r = hover.plot_rect();
+        let rows = token_rows(&hover, 6);
+        for i in 0..6 {
+            let y = rows.cell_center(i, 0).1;
+            let query = hover.at((r.x0 + 1, y)).expect("over the query column");
+            assert_eq!(
+                query.target,
+                HoverTarget::Token {
+                    side: TokenSide::Query,
+                    index: i
+                }
+            );
+            let key = hover.at((r.x1 - 2, y)).expect("over the key column");
+            assert_eq!(
+                key.target,
+                HoverTarget::Token {
+                    side: TokenSide::Key,
+                    index: i
+                }
+            );
+            assert_eq!(query.anchor.1, y);
+            // the strongest key of the query, the strongest query of the key
+            let (k, v) = (0..6)
+                .map(|k| (k, weights[i * 6 + k]))
+                .fold((0, f32::MIN), |b, c| if c.1 > b.1 { c } else { b });
+            assert_eq!(
+                query.label,
+                format!(
+                    "query {} ({i})\nmost attention → {} ({k}) = {v:.4}",
+                    words[i], words[k]
+                )
+            );
+            let (q, v) = (0..6)
+                .map(|q| (q, weights[q * 6 + i]))
+                .fold((0, f32::MIN), |b, c| if c.1 > b.1 { c } else { b });
+            assert_eq!(
+                key.label,
+                format!(
+                    "key {} ({i})\nmost attention from {} ({q}) = {v:.4}",
+                    words[i], words[q]
+                )
+            );
+        }
+        // between the columns, over the lines: nothing
+        assert_eq!(hover.at(((r.x0 + r.x1) / 2, rows.cell_center(2, 0).1)), None);
+    }
+}
+
+#[test]
+fn model_grid_hover_at_each_thumbnail_centre_gives_its_layer_and_head() {
+    let (layers, heads, t) = (3, 4, 6);
+    let weights: Vec<f32> = (0..12).flat_map(|i| toy_attention(t, i)).collect();
+    let shape = AttentionShape::new(layers, heads, t);
+    let (_, hover) = render((560, 420), |area| {
+        draw_attention_model_grid(area, &weights, shape, &ModelGridOptions::default())
+    });
+    let grid = CellGrid::new(hover.plot_rect(), layers, heads);
+    for layer in 0..layers {
+        for head in 0..heads {
+            let hit = hover.at(grid.cell_center(layer, head)).unwrap();
+            assert_eq!(hit.target, HoverTarget::Head { layer, head });
+            let max = shape
+                .head(&weights, layer, head)
+                .unwrap()
+                .iter()
+                .cloned()
+                .fold(f32::MIN, f32::max);
+            assert_eq!(
+                hit.label,
+                format!("layer {layer}, head {head}\nmax weight = {max:.4}")
+            );
+            // a click in the gap at the square's corner picks the same head
+            let cell = grid.cell_rect(layer, head);
+            assert_eq!(hover.at((cell.x0, cell.y0)).unwrap().target, hit.target);
+        }
+    }
+    let r = hover.plot_rect();
+    assert_eq!(hover.at((r.x0 - 1, r.y0)), None);
+    assert_eq!(hover.at((r.x1, r.y1 - 1)), None);
+}
+
+#[test]
+fn model_grid_hover_is_right_in_a_sub_area() {
+    // drawn in the right half: the map answers in backend pixels
+    let weights: Vec<f32> = (0..4).flat_map(|i| toy_attention(5, i)).collect();
+    let shape = AttentionShape::new(2, 2, 5);
+    let (_, hover) = render((800, 400), |root| {
+        let (_, right) = root.split_horizontally(400);
+        draw_attention_model_grid(&right, &weights, shape, &ModelGridOptions::default())
+    });
+    let r = hover.plot_rect();
+    assert!(r.x0 > 400, "{r:?}");
+    let grid = CellGrid::new(r, 2, 2);
+    assert_eq!(
+        hover.at(grid.cell_center(1, 0)).unwrap().target,
+        HoverTarget::Head { layer: 1, head: 0 }
+    );
+}
+
+#[test]
+fn compare_hover_answers_on_both_halves_and_names_the_sentence() {
+    let a = tokens(&["[CLS]", "dog", "bites", "man", "[SEP]"]);
+    let b = tokens(&["[CLS]", "man", "bites", "dog", "[SEP]"]);
+    let (wa, wb) = (toy_attention(5, 1), toy_attention(5, 4));
+    let left = AttentionPanel {
+        name: "Dog bites man",
+        tokens: &a,
+        weights: &wa,
+    };
+    let right = AttentionPanel {
+        name: "Man bites dog",
+        tokens: &b,
+        weights: &wb,
+    };
+    let (_, hover) = render((900, 460), |area| {
+        draw_attention_compare(area, &left, &right, &AttentionOptions::default())
+    });
+    // each panel's map is where the hover answers for it
+    let r = hover.plot_rect();
+    let panel_at = |px: (i32, i32)| match hover.at(px).map(|h| h.target) {
+        Some(HoverTarget::PanelCell { panel, .. }) => Some(panel),
+        _ => None,
+    };
+    let span = |hits: Vec<i32>| hits.first().copied().zip(hits.last().map(|e| e + 1));
+    let rect_of = |panel: usize| -> PixelRect {
+        let mid_y = (r.y0 + r.y1) / 2;
+        let (x0, x1) = span(
+            (r.x0..r.x1)
+                .filter(|&x| panel_at((x, mid_y)) == Some(panel))
+                .collect(),
+        )
+        .expect("the panel answers");
+        let mid_x = (x0 + x1) / 2;
+        let (y0, y1) = span(
+            (r.y0..r.y1)
+                .filter(|&y| panel_at((mid_x, y)) == Some(panel))
+                .collect(),
+        )
+        .unwrap();
+        PixelRect { x0, y0, x1, y1 }
+    };
+    let (lr, rr) = (rect_of(0), rect_of(1));
+    assert!(lr.x1 <= rr.x0, "left {lr:?} right {rr:?}");
+    // the maps line up
+    assert_eq!((lr.y0, lr.y1), (rr.y0, rr.y1));
+    for (panel, rect, words, weights, name) in [
+        (0, lr, &a, &wa, "Dog bites man"),
+        (1, rr, &b, &wb, "Man bites dog"),
+    ] {
+        let grid = CellGrid::new(rect, 5, 5);
+        for q in 0..5 {
+            for k in 0..5 {
+                let hit = hover.at(grid.cell_center(q, k)).unwrap();
+                assert_eq!(
+                    hit.target,
+                    HoverTarget::PanelCell {
+                        panel,
+                        row: q,
+                        col: k,
+                        value: weights[q * 5 + k] as f64
+                    }
+                );
+                assert_eq!(
+                    hit.label,
+                    format!(
+                        "{name}\n{} ({q}) → {} ({k})\nattention = {:.4}",
+                        words[q],
+                        words[k],
+                        weights[q * 5 + k]
+                    )
+                );
+            }
+        }
+    }
+    // between the maps: nothing
+    assert_eq!(hover.at(((lr.x1 + rr.x0) / 2, (lr.y0 + lr.y1) / 2)), None);
 }
 
 fn attr(line: &str, name: &str) -> i32 {

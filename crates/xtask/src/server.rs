@@ -98,6 +98,9 @@ mod tests {
     #[test]
     fn wasm_is_served_as_wasm() {
         assert_eq!(content_type(Path::new("x_bg.wasm")), "application/wasm");
-        assert_eq!(content_type(Path::new("index.html")), "text/html; charset=utf-8");
+        assert_eq!(
+            content_type(Path::new("index.html")),
+            "text/html; charset=utf-8"
+        );
     }
 }

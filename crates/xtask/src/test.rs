@@ -17,10 +17,20 @@ pub fn all(root: &Path) -> Result<()> {
     tools::ensure_browser()?;
     model::ensure_default_model(root)?;
 
-    cmd::run("cargo fmt --check", cargo().args(["fmt", "--all", "--", "--check"]))?;
+    cmd::run(
+        "cargo fmt --check",
+        cargo().args(["fmt", "--all", "--", "--check"]),
+    )?;
     cmd::run(
         "clippy, native, all targets",
-        cargo().args(["clippy", "--workspace", "--all-targets", "--", "-D", "warnings"]),
+        cargo().args([
+            "clippy",
+            "--workspace",
+            "--all-targets",
+            "--",
+            "-D",
+            "warnings",
+        ]),
     )?;
     cmd::run(
         "clippy, wasm32 (the crates that run in the browser)",
@@ -63,7 +73,10 @@ fn run_wasm_tests(root: &Path) -> Result<()> {
         cargo()
             .args(["test", "--target", WASM_TARGET])
             .args(WASM_CRATES.iter().flat_map(|c| ["-p", c]))
-            .env("CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUNNER", "wasm-bindgen-test-runner")
+            .env(
+                "CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUNNER",
+                "wasm-bindgen-test-runner",
+            )
             .env("CHROMEDRIVER", CHROMEDRIVER)
             .env("WASM_BINDGEN_USE_BROWSER", "1")
             .env("WASM_BINDGEN_TEST_TIMEOUT", "300")

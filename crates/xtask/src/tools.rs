@@ -80,7 +80,13 @@ pub fn ensure_wasm_bindgen() -> Result<()> {
     // Not --locked: one of the CLI's locked dependencies was yanked.
     cmd::run(
         &format!("installing wasm-bindgen-cli {version} (about 5 minutes)"),
-        cmd::cargo().args(["install", "--force", "wasm-bindgen-cli", "--version", &version]),
+        cmd::cargo().args([
+            "install",
+            "--force",
+            "wasm-bindgen-cli",
+            "--version",
+            &version,
+        ]),
     )
 }
 

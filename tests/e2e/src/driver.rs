@@ -23,10 +23,22 @@ pub struct Browser {
 #[derive(Clone, Debug)]
 pub struct Element(String);
 
+impl Element {
+    /// The element as a script argument.
+    pub fn to_json(&self) -> Value {
+        json!({ ELEMENT_KEY: self.0 })
+    }
+}
+
 impl Browser {
     /// Starts chromedriver and a fresh headless Chromium (new profile, no
     /// network chatter, WebGPU allowed) with the given window size.
     pub fn start(width: u32, height: u32) -> Result<Browser> {
+        Self::start_with_downloads(width, height, None)
+    }
+
+    /// Like [`Browser::start`]; downloads go to `downloads` when given.
+    pub fn start_with_downloads(width: u32, height: u32, downloads: Option<&Path>) -> Result<Browser> {
         let chromedriver =
             std::env::var("CHROMEDRIVER").unwrap_or_else(|_| "/usr/bin/chromedriver".into());
         let port = free_port()?;
@@ -40,7 +52,8 @@ impl Browser {
         let agent = ureq::AgentBuilder::new()
             .timeout(Duration::from_secs(120))
             .build();
-        let user_data = std::env::temp_dir().join(format!("attend-e2e-{port}-{}", std::process::id()));
+        let user_data =
+            std::env::temp_dir().join(format!("attend-e2e-{port}-{}", std::process::id()));
         let mut browser = Browser {
             driver,
             base,
@@ -55,6 +68,10 @@ impl Browser {
                 "goog:loggingPrefs": { "browser": "ALL" },
                 "goog:chromeOptions": {
                     "binary": CHROMIUM,
+                    "prefs": {
+                        "download.default_directory": downloads.map(|d| d.display().to_string()).unwrap_or_default(),
+                        "download.prompt_for_download": false,
+                    },
                     "args": [
                         "--headless=new", "--no-sandbox", "--disable-quic", "--no-first-run",
                         "--disable-background-networking", "--disable-component-update",
@@ -78,7 +95,12 @@ impl Browser {
         let deadline = Instant::now() + Duration::from_secs(20);
         while Instant::now() < deadline {
             if let Ok(resp) = self.agent.get(&format!("{}/status", self.base)).call() {
-                if resp.into_json::<Value>().ok().and_then(|v| v["value"]["ready"].as_bool()) == Some(true) {
+                if resp
+                    .into_json::<Value>()
+                    .ok()
+                    .and_then(|v| v["value"]["ready"].as_bool())
+                    == Some(true)
+                {
                     return Ok(());
                 }
             }
@@ -104,7 +126,10 @@ impl Browser {
             Ok(resp) => resp.into_json()?,
             Err(ureq::Error::Status(_, resp)) => {
                 let v: Value = resp.into_json().unwrap_or(Value::Null);
-                bail!("WebDriver {method} {path}: {}", v["value"]["message"].as_str().unwrap_or("error"))
+                bail!(
+                    "WebDriver {method} {path}: {}",
+                    v["value"]["message"].as_str().unwrap_or("error")
+                )
             }
             Err(e) => return Err(anyhow!("WebDriver {method} {path}: {e}")),
         };
@@ -122,11 +147,19 @@ impl Browser {
     }
 
     pub fn current_url(&self) -> Result<String> {
-        Ok(self.call("GET", "/url", None)?.as_str().unwrap_or_default().to_string())
+        Ok(self
+            .call("GET", "/url", None)?
+            .as_str()
+            .unwrap_or_default()
+            .to_string())
     }
 
     pub fn find(&self, css: &str) -> Result<Element> {
-        let v = self.call("POST", "/element", Some(json!({ "using": "css selector", "value": css })))?;
+        let v = self.call(
+            "POST",
+            "/element",
+            Some(json!({ "using": "css selector", "value": css })),
+        )?;
         v[ELEMENT_KEY]
             .as_str()
             .map(|id| Element(id.to_string()))
@@ -134,9 +167,18 @@ impl Browser {
     }
 
     pub fn find_all(&self, css: &str) -> Result<Vec<Element>> {
-        let v = self.call("POST", "/elements", Some(json!({ "using": "css selector", "value": css })))?;
+        let v = self.call(
+            "POST",
+            "/elements",
+            Some(json!({ "using": "css selector", "value": css })),
+        )?;
         Ok(v.as_array()
-            .map(|a| a.iter().filter_map(|e| e[ELEMENT_KEY].as_str()).map(|id| Element(id.to_string())).collect())
+            .map(|a| {
+                a.iter()
+                    .filter_map(|e| e[ELEMENT_KEY].as_str())
+                    .map(|id| Element(id.to_string()))
+                    .collect()
+            })
             .unwrap_or_default())
     }
 
@@ -146,14 +188,21 @@ impl Browser {
         loop {
             match self.find(css) {
                 Ok(el) => return Ok(el),
-                Err(e) if Instant::now() >= deadline => return Err(e.context(format!("waited {timeout:?}"))),
+                Err(e) if Instant::now() >= deadline => {
+                    return Err(e.context(format!("waited {timeout:?}")))
+                }
                 Err(_) => std::thread::sleep(Duration::from_millis(50)),
             }
         }
     }
 
     /// Polls `probe` until it returns Some, up to `timeout`.
-    pub fn wait_until<T>(&self, what: &str, timeout: Duration, mut probe: impl FnMut() -> Result<Option<T>>) -> Result<T> {
+    pub fn wait_until<T>(
+        &self,
+        what: &str,
+        timeout: Duration,
+        mut probe: impl FnMut() -> Result<Option<T>>,
+    ) -> Result<T> {
         let deadline = Instant::now() + timeout;
         let mut last_err = None;
         while Instant::now() < deadline {
@@ -181,7 +230,11 @@ impl Browser {
     }
 
     pub fn send_keys(&self, el: &Element, text: &str) -> Result<()> {
-        self.call("POST", &format!("/element/{}/value", el.0), Some(json!({ "text": text })))?;
+        self.call(
+            "POST",
+            &format!("/element/{}/value", el.0),
+            Some(json!({ "text": text })),
+        )?;
         Ok(())
     }
 
@@ -197,22 +250,38 @@ impl Browser {
     }
 
     pub fn text(&self, el: &Element) -> Result<String> {
-        Ok(self.call("GET", &format!("/element/{}/text", el.0), None)?.as_str().unwrap_or_default().to_string())
+        Ok(self
+            .call("GET", &format!("/element/{}/text", el.0), None)?
+            .as_str()
+            .unwrap_or_default()
+            .to_string())
     }
 
     pub fn execute(&self, script: &str, args: Vec<Value>) -> Result<Value> {
-        self.call("POST", "/execute/sync", Some(json!({ "script": script, "args": args })))
+        self.call(
+            "POST",
+            "/execute/sync",
+            Some(json!({ "script": script, "args": args })),
+        )
     }
 
     /// Runs an async script: the last argument is the callback to call with
     /// the result.
     pub fn execute_async(&self, script: &str, args: Vec<Value>) -> Result<Value> {
-        self.call("POST", "/execute/async", Some(json!({ "script": script, "args": args })))
+        self.call(
+            "POST",
+            "/execute/async",
+            Some(json!({ "script": script, "args": args })),
+        )
     }
 
     /// Sets how long `execute_async` may take.
     pub fn set_script_timeout(&self, timeout: Duration) -> Result<()> {
-        self.call("POST", "/timeouts", Some(json!({ "script": timeout.as_millis() as u64 })))?;
+        self.call(
+            "POST",
+            "/timeouts",
+            Some(json!({ "script": timeout.as_millis() as u64 })),
+        )?;
         Ok(())
     }
 
@@ -240,19 +309,24 @@ impl Browser {
     pub fn scroll_into_view(&self, el: &Element) -> Result<()> {
         self.execute(
             "arguments[0].scrollIntoView({block: 'center'})",
-            vec![json!({ ELEMENT_KEY: el.0 })],
+            vec![el.to_json()],
         )?;
         Ok(())
     }
 
     pub fn set_window_size(&self, width: u32, height: u32) -> Result<()> {
-        self.call("POST", "/window/rect", Some(json!({ "width": width, "height": height })))?;
+        self.call(
+            "POST",
+            "/window/rect",
+            Some(json!({ "width": width, "height": height })),
+        )?;
         Ok(())
     }
 
     pub fn screenshot(&self, path: &Path) -> Result<()> {
         let b64 = self.call("GET", "/screenshot", None)?;
-        let png = base64::engine::general_purpose::STANDARD.decode(b64.as_str().unwrap_or_default())?;
+        let png =
+            base64::engine::general_purpose::STANDARD.decode(b64.as_str().unwrap_or_default())?;
         if let Some(dir) = path.parent() {
             std::fs::create_dir_all(dir)?;
         }
@@ -289,7 +363,10 @@ impl Browser {
 impl Drop for Browser {
     fn drop(&mut self) {
         if !self.session.is_empty() {
-            let _ = self.agent.delete(&format!("{}/session/{}", self.base, self.session)).call();
+            let _ = self
+                .agent
+                .delete(&format!("{}/session/{}", self.base, self.session))
+                .call();
         }
         let _ = self.driver.kill();
         let _ = self.driver.wait();

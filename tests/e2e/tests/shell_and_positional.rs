@@ -90,7 +90,10 @@ fn controls_change_what_is_drawn_and_the_url() -> Result<()> {
         Ok((summary(&browser, "pe-heatmap")?["base"] == 100.0).then_some(()))
     })?;
     let url = browser.current_url()?;
-    assert!(url.contains("len=100") && url.contains("base=100") && url.contains("pos=1,3,50"), "{url}");
+    assert!(
+        url.contains("len=100") && url.contains("base=100") && url.contains("pos=1,3,50"),
+        "{url}"
+    );
 
     browser.set_input(&browser.find("[data-testid=\"pe-pair\"]")?, "1")?;
     browser.wait_until("scatter uses pair 1", WAIT, || {
@@ -111,7 +114,10 @@ fn hovering_a_chart_shows_the_value_under_the_cursor() -> Result<()> {
         let tip = browser.wait_for(&format!("[data-testid=\"{chart}-tooltip\"]"), WAIT)?;
         let text = browser.text(&tip)?;
         assert!(!text.trim().is_empty(), "{chart}: empty tooltip");
-        assert!(text.chars().any(|c| c.is_ascii_digit()), "{chart}: tooltip without a number: {text}");
+        assert!(
+            text.chars().any(|c| c.is_ascii_digit()),
+            "{chart}: tooltip without a number: {text}"
+        );
         if chart == "pe-heatmap" {
             browser.screenshot(&screenshot_dir().join("positional-hover.png"))?;
         }
@@ -122,11 +128,18 @@ fn hovering_a_chart_shows_the_value_under_the_cursor() -> Result<()> {
 #[test]
 fn deep_links_reopen_the_same_view_after_reload() -> Result<()> {
     let browser = Browser::start(1280, 900)?;
-    open_app(&browser, "#/positional?len=32&d=16&base=100&pos=1,5&dims=8&pair=2", "positional")?;
+    open_app(
+        &browser,
+        "#/positional?len=32&d=16&base=100&pos=1,5&dims=8&pair=2",
+        "positional",
+    )?;
     browser.refresh()?;
     browser.wait_for("[data-testid=\"section-positional\"]", WAIT)?;
     let heat = summary(&browser, "pe-heatmap")?;
-    assert_eq!((heat["rows"].clone(), heat["cols"].clone()), (32.into(), 16.into()));
+    assert_eq!(
+        (heat["rows"].clone(), heat["cols"].clone()),
+        (32.into(), 16.into())
+    );
     assert_eq!(heat["base"], 100.0);
     let lines = summary(&browser, "pe-lines")?;
     assert_eq!(lines["positions"], serde_json::json!([1, 5]));
@@ -138,7 +151,11 @@ fn deep_links_reopen_the_same_view_after_reload() -> Result<()> {
 #[test]
 fn garbage_in_the_url_gives_notices_not_a_crash() -> Result<()> {
     let browser = Browser::start(1280, 900)?;
-    open_app(&browser, "#/positional?len=abc&d=7&base=-1&pos=%F0%9F%90%95,999", "positional")?;
+    open_app(
+        &browser,
+        "#/positional?len=abc&d=7&base=-1&pos=%F0%9F%90%95,999",
+        "positional",
+    )?;
     let notices = browser.wait_for("[data-testid=\"positional-notices\"]", WAIT)?;
     let text = browser.text(&notices)?;
     assert!(text.contains("even"), "{text}");
@@ -146,7 +163,9 @@ fn garbage_in_the_url_gives_notices_not_a_crash() -> Result<()> {
     assert_eq!(heat["cols"], 6);
     assert_eq!(heat["rows"], 64);
     // The address bar now holds the corrected link.
-    browser.wait_until("corrected URL", WAIT, || Ok(browser.current_url()?.contains("d=6").then_some(())))?;
+    browser.wait_until("corrected URL", WAIT, || {
+        Ok(browser.current_url()?.contains("d=6").then_some(()))
+    })?;
 
     open_app(&browser, "#/no-such-section", "welcome")?;
     browser.wait_for("[data-testid=\"route-notice\"]", WAIT)?;
@@ -161,8 +180,14 @@ fn fits_a_360_px_phone_without_horizontal_scrolling() -> Result<()> {
         "return [document.documentElement.scrollWidth, document.documentElement.clientWidth]",
         vec![],
     )?;
-    let (scroll, client) = (widths[0].as_i64().unwrap_or(0), widths[1].as_i64().unwrap_or(0));
-    assert!(scroll <= client, "page is {scroll}px wide in a {client}px window");
+    let (scroll, client) = (
+        widths[0].as_i64().unwrap_or(0),
+        widths[1].as_i64().unwrap_or(0),
+    );
+    assert!(
+        scroll <= client,
+        "page is {scroll}px wide in a {client}px window"
+    );
     browser.screenshot(&screenshot_dir().join("positional-360px.png"))?;
     browser.assert_no_console_errors()
 }

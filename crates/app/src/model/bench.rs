@@ -15,13 +15,23 @@ thread_local! {
 /// Resolves to a short description of what was loaded.
 #[wasm_bindgen]
 pub async fn bench_load(base: String) -> Result<String, JsError> {
-    let manifest = fetch_bytes(&join(&base, "manifest.json")).await.map_err(|e| JsError::new(&e))?;
-    let manifest: serde_json::Value =
-        serde_json::from_slice(&manifest).map_err(|e| JsError::new(&format!("manifest.json: {e}")))?;
-    let weights = manifest["default_weights"].as_str().unwrap_or("model.safetensors").to_string();
-    let config = fetch_bytes(&join(&base, "config.json")).await.map_err(|e| JsError::new(&e))?;
-    let tensors = fetch_bytes(&join(&base, &weights)).await.map_err(|e| JsError::new(&e))?;
-    let model = BertModel::from_bytes(&config, &tensors).map_err(|e| JsError::new(&e.to_string()))?;
+    let manifest = fetch_bytes(&join(&base, "manifest.json"))
+        .await
+        .map_err(|e| JsError::new(&e))?;
+    let manifest: serde_json::Value = serde_json::from_slice(&manifest)
+        .map_err(|e| JsError::new(&format!("manifest.json: {e}")))?;
+    let weights = manifest["default_weights"]
+        .as_str()
+        .unwrap_or("model.safetensors")
+        .to_string();
+    let config = fetch_bytes(&join(&base, "config.json"))
+        .await
+        .map_err(|e| JsError::new(&e))?;
+    let tensors = fetch_bytes(&join(&base, &weights))
+        .await
+        .map_err(|e| JsError::new(&e))?;
+    let model =
+        BertModel::from_bytes(&config, &tensors).map_err(|e| JsError::new(&e.to_string()))?;
     let cfg = model.config();
     let description = format!(
         "{} layers × {} heads, hidden {}, weights {weights}",

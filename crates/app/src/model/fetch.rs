@@ -21,7 +21,10 @@ pub async fn fetch_bytes(url: &str) -> Result<Vec<u8>, String> {
         .dyn_into()
         .map_err(|_| format!("{url}: fetch returned something that is not a response"))?;
     if !response.ok() {
-        return Err(format!("could not download {url}: HTTP {}", response.status()));
+        return Err(format!(
+            "could not download {url}: HTTP {}",
+            response.status()
+        ));
     }
     let buffer = response
         .array_buffer()

@@ -1,6 +1,7 @@
 //! The sections of the lesson, in teaching order. The table of contents,
 //! ←/→ navigation and deep links all read this one list.
 
+pub mod attention;
 pub mod positional;
 mod welcome;
 
@@ -20,6 +21,10 @@ pub const SECTIONS: &[SectionInfo] = &[
         slug: "positional",
         title: "Positional encoding",
     },
+    SectionInfo {
+        slug: "attention",
+        title: "Attention, live",
+    },
 ];
 
 pub fn index_of(slug: &str) -> Option<usize> {
@@ -30,6 +35,7 @@ pub fn index_of(slug: &str) -> Option<usize> {
 pub fn view_of(slug: &str) -> AnyView {
     match slug {
         "positional" => positional::PositionalSection().into_any(),
+        "attention" => attention::AttentionSection().into_any(),
         _ => welcome::Welcome().into_any(),
     }
 }

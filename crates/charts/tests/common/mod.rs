@@ -66,3 +66,51 @@ pub fn assert_snapshot(name: &str, svg: &str) {
         );
     }
 }
+
+/// Owned tokens.
+pub fn tokens(words: &[&str]) -> Vec<String> {
+    words.iter().map(|w| w.to_string()).collect()
+}
+
+/// `[CLS] w1 … w(n-2) [SEP]`, `n` tokens in all (at least the two).
+pub fn sentence(n: usize) -> Vec<String> {
+    let mut t = vec!["[CLS]".to_string()];
+    t.extend((1..n.saturating_sub(1)).map(|i| format!("w{i}")));
+    if n > 1 {
+        t.push("[SEP]".to_string());
+    }
+    t.truncate(n);
+    t
+}
+
+/// A fixed `t×t` attention matrix (row-major, rows sum to 1) that looks
+/// like a real head: a softmax of scores favouring near tokens, `[SEP]`
+/// and a pattern that `seed` shifts.
+pub fn toy_attention(t: usize, seed: u32) -> Vec<f32> {
+    let mut w = Vec::with_capacity(t * t);
+    for q in 0..t {
+        let scores: Vec<f64> = (0..t)
+            .map(|k| {
+                let pattern = ((q * 3 + k * 5 + seed as usize) % 7) as f64 * 0.45;
+                let near = -((q as f64 - k as f64).abs()) * 0.6;
+                let sep = if k + 1 == t { 1.2 } else { 0.0 };
+                pattern + near + sep
+            })
+            .collect();
+        let max = scores.iter().cloned().fold(f64::NEG_INFINITY, f64::max);
+        let exp: Vec<f64> = scores.iter().map(|s| (s - max).exp()).collect();
+        let sum: f64 = exp.iter().sum();
+        w.extend(exp.iter().map(|e| (e / sum) as f32));
+    }
+    w
+}
+
+/// The texts of `svg` (the line after each `<text …>` opening).
+pub fn texts(svg: &str) -> Vec<&str> {
+    let lines: Vec<&str> = svg.lines().collect();
+    lines
+        .windows(2)
+        .filter(|w| w[0].starts_with("<text"))
+        .map(|w| w[1])
+        .collect()
+}

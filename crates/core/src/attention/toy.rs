@@ -221,7 +221,10 @@ mod tests {
         assert_eq!(a.w_q.shape(), (8, 4));
         // Xavier limit √(6 / (8 + 4)) = √0.5 = 1/√2.
         for w in [&a.w_q, &a.w_k, &a.w_v] {
-            assert!(w.data().iter().all(|x| x.abs() <= std::f32::consts::FRAC_1_SQRT_2));
+            assert!(w
+                .data()
+                .iter()
+                .all(|x| x.abs() <= std::f32::consts::FRAC_1_SQRT_2));
         }
     }
 

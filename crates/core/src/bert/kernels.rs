@@ -1,42 +1,64 @@
-//! The two element-wise steps of every layer, as plain slice loops.
+//! The element-wise and row-wise steps of every layer, as in-place slice
+//! loops: GELU, softmax, LayerNorm, and the bias/residual fill that precedes
+//! each dense product.
 //!
-//! candle evaluates GELU with a scalar libm `erff` call per value and its
-//! softmax with a scalar `exp`; at T = 128 those two cost about as much as
-//! the attention matmuls. The loops below are branch-free polynomial
-//! evaluations that the compiler vectorises (SSE/AVX natively, simd128 in
-//! wasm), with float accuracy (a few ulp), so results stay within the
-//! fidelity tolerances by orders of magnitude.
+//! GELU and softmax are branch-free polynomial evaluations (not libm calls)
+//! and every reduction keeps eight independent partial sums, so the compiler
+//! vectorises all of them (SSE/AVX natively, simd128 in wasm) with float
+//! accuracy (a few ulp); results stay within the fidelity tolerances by
+//! orders of magnitude. Clamps are written as compare-and-select, which maps
+//! to single vector instructions on every target (`f32::max` need not on
+//! wasm, whose `max` treats NaN differently).
 
-use candle_core::{Device, Storage, Tensor};
+/// Lanes of the partial sums in the reductions below.
+const LANES: usize = 8;
 
-use super::BertError;
+/// `x` limited to `[lo, hi]`, as two selects.
+#[inline(always)]
+fn clamp(x: f32, lo: f32, hi: f32) -> f32 {
+    let x = if x < lo { lo } else { x };
+    if x > hi {
+        hi
+    } else {
+        x
+    }
+}
 
-/// Applies `f` to the contiguous f32 values of `t` and returns a new tensor
-/// of the same shape holding what `f` wrote.
-fn map_values(t: &Tensor, f: impl FnOnce(&[f32], &mut [f32])) -> Result<Tensor, BertError> {
-    let t = t.contiguous()?;
-    let mut out = vec![0f32; t.elem_count()];
-    {
-        let (storage, layout) = t.storage_and_layout();
-        match (&*storage, layout.contiguous_offsets()) {
-            (Storage::Cpu(cpu), Some((start, end))) => {
-                f(&cpu.as_slice::<f32>()?[start..end], &mut out)
-            }
-            _ => {
-                return Err(BertError::Compute(
-                    "expected a contiguous CPU f32 tensor".into(),
-                ))
-            }
+/// Σ x, in [`LANES`] interleaved partial sums.
+#[inline]
+pub(crate) fn sum(xs: &[f32]) -> f32 {
+    let mut acc = [0f32; LANES];
+    let chunks = xs.chunks_exact(LANES);
+    let rest = chunks.remainder();
+    for chunk in chunks {
+        for (a, &x) in acc.iter_mut().zip(chunk) {
+            *a += x;
         }
     }
-    Ok(Tensor::from_vec(out, t.shape(), &Device::Cpu)?)
+    acc.iter().chain(rest).sum()
+}
+
+/// max x (−∞ for an empty slice), in [`LANES`] interleaved maxima.
+#[inline]
+fn max(xs: &[f32]) -> f32 {
+    let mut acc = [f32::NEG_INFINITY; LANES];
+    let chunks = xs.chunks_exact(LANES);
+    let rest = chunks.remainder();
+    for chunk in chunks {
+        for (a, &x) in acc.iter_mut().zip(chunk) {
+            *a = if x > *a { x } else { *a };
+        }
+    }
+    acc.iter()
+        .chain(rest)
+        .fold(f32::NEG_INFINITY, |m, &x| if x > m { x } else { m })
 }
 
 /// erf(x) for f32, max |error| < 4e-7: the rational approximation used by
 /// Eigen/XLA for `erf` on floats. |x| > 4 saturates to ±1, exactly as in f32.
 #[inline(always)]
 pub(crate) fn erf(x: f32) -> f32 {
-    let x = x.clamp(-4.0, 4.0);
+    let x = clamp(x, -4.0, 4.0);
     let x2 = x * x;
     let p = -2.726_142_3e-10_f32;
     let p = p * x2 + 2.770_681_4e-8;
@@ -53,15 +75,30 @@ pub(crate) fn erf(x: f32) -> f32 {
     x * p / q
 }
 
-/// GELU in its exact form, `x · (1 + erf(x/√2)) / 2` (HF's `"gelu"`).
-/// Plain `a * b + c` rather than `mul_add` throughout this file: without a
-/// hardware FMA target feature `mul_add` becomes a slow library call.
-pub(crate) fn gelu_erf(t: &Tensor) -> Result<Tensor, BertError> {
-    map_values(t, |src, dst| {
-        for (d, &x) in dst.iter_mut().zip(src) {
-            *d = 0.5 * x * (1.0 + erf(x * std::f32::consts::FRAC_1_SQRT_2));
-        }
-    })
+/// GELU in its exact form, `x · (1 + erf(x/√2)) / 2` (HF's `"gelu"`), in
+/// place. Plain `a * b + c` rather than `mul_add` throughout this file:
+/// without a hardware FMA target feature `mul_add` becomes a slow library call.
+pub(crate) fn gelu_erf(xs: &mut [f32]) {
+    for x in xs {
+        *x = 0.5 * *x * (1.0 + erf(*x * std::f32::consts::FRAC_1_SQRT_2));
+    }
+}
+
+/// GELU's tanh approximation (HF's `"gelu_new"`), in place, with the same
+/// formula as candle's `gelu`.
+pub(crate) fn gelu_tanh(xs: &mut [f32]) {
+    const SQRT_TWO_OVER_PI: f32 = 0.797_884_6;
+    for x in xs {
+        let v = *x;
+        *x = 0.5 * v * (1.0 + (SQRT_TWO_OVER_PI * v * (1.0 + 0.044_715 * v * v)).tanh());
+    }
+}
+
+/// `max(x, 0)`, in place.
+pub(crate) fn relu(xs: &mut [f32]) {
+    for x in xs {
+        *x = if *x > 0.0 { *x } else { 0.0 };
+    }
 }
 
 /// e^x for x ≤ 0 (the only inputs softmax produces after subtracting the row
@@ -73,7 +110,7 @@ fn exp_nonpositive(x: f32) -> f32 {
     // Adding 1.5·2²³ rounds to the nearest integer using the FPU's own
     // rounding, which vectorises where `f32::round` would be a call.
     const ROUNDER: f32 = 12_582_912.0;
-    let x = x.max(-87.0);
+    let x = if x < -87.0 { -87.0 } else { x };
     let shifted = x * std::f32::consts::LOG2_E + ROUNDER;
     let n = shifted - ROUNDER;
     let r = x - n * 0.693_359_4;
@@ -91,25 +128,67 @@ fn exp_nonpositive(x: f32) -> f32 {
     e_r * two_n
 }
 
-/// `softmax(scale · x)` over the last dimension, fused so the scores are read
-/// once for the maximum and once for the exponentials.
-pub(crate) fn scaled_softmax_last_dim(t: &Tensor, scale: f32) -> Result<Tensor, BertError> {
-    let row_len = t.dims().last().copied().unwrap_or(1).max(1);
-    map_values(t, |src, dst| {
-        for (s, d) in src.chunks_exact(row_len).zip(dst.chunks_exact_mut(row_len)) {
-            let max = s.iter().copied().fold(f32::NEG_INFINITY, f32::max);
-            let mut sum = 0f32;
-            for (d, &x) in d.iter_mut().zip(s) {
-                let e = exp_nonpositive((x - max) * scale);
-                *d = e;
-                sum += e;
-            }
-            let inv = 1.0 / sum;
-            for d in d.iter_mut() {
-                *d *= inv;
+/// `softmax(scale · x)` over each row of `row_len` values, in place. The
+/// exponentials, the sum and the scaling are separate passes so that each
+/// vectorises (a running sum inside the exp loop would serialise it).
+pub(crate) fn scaled_softmax_rows(xs: &mut [f32], row_len: usize, scale: f32) {
+    for row in xs.chunks_exact_mut(row_len.max(1)) {
+        let max = max(row);
+        for x in row.iter_mut() {
+            *x = exp_nonpositive((*x - max) * scale);
+        }
+        let inv = 1.0 / sum(row);
+        for x in row.iter_mut() {
+            *x *= inv;
+        }
+    }
+}
+
+/// HF's LayerNorm over each row of `weight.len()` values, in place: mean and
+/// (biased) variance in two passes, then `(x − mean)/√(var + eps)·w + b`.
+pub(crate) fn layer_norm_rows(xs: &mut [f32], weight: &[f32], bias: &[f32], eps: f32) {
+    let h = weight.len();
+    if h == 0 {
+        return;
+    }
+    let inv_h = 1.0 / h as f32;
+    for row in xs.chunks_exact_mut(h) {
+        let mean = sum(row) * inv_h;
+        let mut acc = [0f32; LANES];
+        let chunks = row.chunks_exact(LANES);
+        let rest = chunks.remainder();
+        for chunk in chunks {
+            for (a, &x) in acc.iter_mut().zip(chunk) {
+                *a += (x - mean) * (x - mean);
             }
         }
-    })
+        let var = (acc.iter().sum::<f32>() + rest.iter().map(|x| (x - mean) * (x - mean)).sum::<f32>())
+            * inv_h;
+        let inv_std = 1.0 / (var + eps).sqrt();
+        for ((x, &w), &b) in row.iter_mut().zip(weight).zip(bias) {
+            *x = (*x - mean) * inv_std * w + b;
+        }
+    }
+}
+
+/// Sets every row of `out` (rows of `bias.len()`) to `bias`, plus the same row
+/// of `residual` when given: the starting value a dense product accumulates on.
+pub(crate) fn fill_rows(out: &mut [f32], bias: &[f32], residual: Option<&[f32]>) {
+    let n = bias.len().max(1);
+    match residual {
+        Some(res) => {
+            for (row, res) in out.chunks_exact_mut(n).zip(res.chunks_exact(n)) {
+                for ((o, &b), &r) in row.iter_mut().zip(bias).zip(res) {
+                    *o = b + r;
+                }
+            }
+        }
+        None => {
+            for row in out.chunks_exact_mut(n) {
+                row.copy_from_slice(bias);
+            }
+        }
+    }
 }
 
 #[cfg(test)]
@@ -131,7 +210,8 @@ mod tests {
         sum * 2.0 / std::f64::consts::PI.sqrt()
     }
 
-    #[test]
+    #[cfg_attr(not(target_arch = "wasm32"), test)]
+    #[cfg_attr(target_arch = "wasm32", wasm_bindgen_test::wasm_bindgen_test)]
     fn erf_is_float_accurate() {
         let mut worst = 0f64;
         for i in -6000..=6000 {
@@ -141,22 +221,35 @@ mod tests {
         assert!(worst < 4e-7, "erf max |error| {worst:e}");
     }
 
-    #[test]
-    fn gelu_matches_candle_erf_form() {
+    #[cfg_attr(not(target_arch = "wasm32"), test)]
+    #[cfg_attr(target_arch = "wasm32", wasm_bindgen_test::wasm_bindgen_test)]
+    fn gelu_matches_candle() {
+        use candle_core::{Device, Tensor};
         let xs: Vec<f32> = (-8000..=8000).map(|i| i as f32 / 1000.0).collect();
         let t = Tensor::new(xs.as_slice(), &Device::Cpu).expect("tensor");
-        let ours = gelu_erf(&t).expect("gelu").to_vec1::<f32>().expect("vec");
-        let reference = t.gelu_erf().expect("gelu").to_vec1::<f32>().expect("vec");
-        let worst = ours
-            .iter()
-            .zip(&reference)
-            .map(|(a, b)| (a - b).abs())
-            .fold(0f32, f32::max);
+        let deviation = |ours: &[f32], reference: Tensor| {
+            let reference = reference.to_vec1::<f32>().expect("vec");
+            ours.iter()
+                .zip(&reference)
+                .map(|(a, b)| (a - b).abs())
+                .fold(0f32, f32::max)
+        };
+        let mut erf_form = xs.clone();
+        gelu_erf(&mut erf_form);
+        let worst = deviation(&erf_form, t.gelu_erf().expect("gelu"));
         assert!(worst < 2e-6, "gelu max |Δ| {worst:e}");
-        assert_eq!(ours[8000], 0.0);
+        assert_eq!(erf_form[8000], 0.0);
+        let mut tanh_form = xs.clone();
+        gelu_tanh(&mut tanh_form);
+        let worst = deviation(&tanh_form, t.gelu().expect("gelu"));
+        assert!(worst < 2e-6, "gelu_new max |Δ| {worst:e}");
+        let mut r = vec![-1.0, 0.0, 2.5];
+        relu(&mut r);
+        assert_eq!(r, [0.0, 0.0, 2.5]);
     }
 
-    #[test]
+    #[cfg_attr(not(target_arch = "wasm32"), test)]
+    #[cfg_attr(target_arch = "wasm32", wasm_bindgen_test::wasm_bindgen_test)]
     fn exp_is_float_accurate() {
         let mut worst_rel = 0f64;
         for i in 0..=87_000 {
@@ -170,18 +263,57 @@ mod tests {
         assert!(exp_nonpositive(f32::NEG_INFINITY) > 0.0);
     }
 
-    #[test]
+    #[cfg_attr(not(target_arch = "wasm32"), test)]
+    #[cfg_attr(target_arch = "wasm32", wasm_bindgen_test::wasm_bindgen_test)]
     fn softmax_rows() {
-        let t = Tensor::new(&[[1f32, 2.0, 3.0], [0.0, 0.0, -1e30]], &Device::Cpu).expect("t");
-        let p = scaled_softmax_last_dim(&t, 0.5)
-            .expect("softmax")
-            .to_vec2::<f32>()
-            .expect("vec");
+        let mut p = [1f32, 2.0, 3.0, 0.0, 0.0, -1e30];
+        scaled_softmax_rows(&mut p, 3, 0.5);
         let e = [(-1f64).exp(), (-0.5f64).exp(), 1.0];
         let total: f64 = e.iter().sum();
-        for (got, want) in p[0].iter().zip(e.iter().map(|v| v / total)) {
+        for (got, want) in p[..3].iter().zip(e.iter().map(|v| v / total)) {
             assert!((f64::from(*got) - want).abs() < 1e-7, "{got} vs {want}");
         }
-        assert!((p[1][0] - 0.5).abs() < 1e-7 && p[1][2] < 1e-30);
+        assert!((p[3] - 0.5).abs() < 1e-7 && p[5] < 1e-30);
+    }
+
+    /// Softmax and LayerNorm against f64 references on odd row lengths
+    /// (below, at and past the eight-lane reductions).
+    #[cfg_attr(not(target_arch = "wasm32"), test)]
+    #[cfg_attr(target_arch = "wasm32", wasm_bindgen_test::wasm_bindgen_test)]
+    fn row_kernels_match_f64_references() {
+        for n in [1usize, 3, 8, 13, 37, 128, 384] {
+            let xs: Vec<f32> = (0..3 * n)
+                .map(|i| ((i * 7919 % 1000) as f32 / 100.0 - 5.0) * if i % 2 == 0 { 1.0 } else { -0.7 })
+                .collect();
+            let mut p = xs.clone();
+            scaled_softmax_rows(&mut p, n, 0.3);
+            for (row, got) in xs.chunks(n).zip(p.chunks(n)) {
+                let m = row.iter().fold(f64::NEG_INFINITY, |m, &x| m.max(f64::from(x)));
+                let e: Vec<f64> = row.iter().map(|&x| ((f64::from(x) - m) * 0.3).exp()).collect();
+                let total: f64 = e.iter().sum();
+                for (g, w) in got.iter().zip(e.iter().map(|v| v / total)) {
+                    assert!((f64::from(*g) - w).abs() < 1e-6, "softmax n={n}: {g} vs {w}");
+                }
+            }
+            let weight: Vec<f32> = (0..n).map(|i| 0.5 + i as f32 / n as f32).collect();
+            let bias: Vec<f32> = (0..n).map(|i| i as f32 * 0.01 - 0.1).collect();
+            let mut y = xs.clone();
+            layer_norm_rows(&mut y, &weight, &bias, 1e-12);
+            for (row, got) in xs.chunks(n).zip(y.chunks(n)) {
+                let mean = row.iter().map(|&x| f64::from(x)).sum::<f64>() / n as f64;
+                let var = row.iter().map(|&x| (f64::from(x) - mean).powi(2)).sum::<f64>() / n as f64;
+                for (i, (&x, g)) in row.iter().zip(got).enumerate() {
+                    let want = (f64::from(x) - mean) / (var + 1e-12).sqrt() * f64::from(weight[i])
+                        + f64::from(bias[i]);
+                    assert!((f64::from(*g) - want).abs() < 1e-5, "layer norm n={n}: {g} vs {want}");
+                }
+            }
+            let mut out = vec![0f32; 3 * n];
+            fill_rows(&mut out, &bias, Some(&xs));
+            assert!(out.iter().zip(&xs).enumerate().all(|(i, (o, x))| *o == bias[i % n] + x));
+            fill_rows(&mut out, &bias, None);
+            assert!(out.iter().enumerate().all(|(i, o)| *o == bias[i % n]));
+            assert!((sum(&xs) as f64 - xs.iter().map(|&x| f64::from(x)).sum::<f64>()).abs() < 1e-3);
+        }
     }
 }

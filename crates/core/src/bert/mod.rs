@@ -2,11 +2,13 @@
 //!
 //! The library implementations discard the attention probabilities after
 //! using them; Attend's whole point is to show them, so this module runs the
-//! encoder itself (on candle tensors) and keeps them.
+//! encoder itself and keeps them.
 //!
 //! One concept per file: [`config`] (`config.json`), [`tokenizer`] (text →
-//! ids), `weights` (safetensors bytes → tensors), [`model`] (the forward pass),
-//! [`output`] (plain serde results). Everything takes bytes the caller already
+//! ids), `weights` (safetensors bytes → f32 values, read with candle),
+//! [`model`] (the forward pass, on plain slices), `matmul` (its packed
+//! matrix-product kernels, SIMD in the browser too), `kernels` (softmax,
+//! GELU, LayerNorm), [`output`] (plain serde results). Everything takes bytes the caller already
 //! has; nothing here touches the file system or the network.
 //!
 //! ```no_run
@@ -20,6 +22,7 @@
 pub mod config;
 mod error;
 mod kernels;
+mod matmul;
 pub mod model;
 pub mod output;
 pub mod tokenizer;

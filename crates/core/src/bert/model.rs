@@ -3,118 +3,190 @@
 //! keeps each layer's attention probabilities.
 //!
 //! Batch size is always 1 and nothing is padded, so no attention mask is
-//! needed. All tensors are 2-D `[T, hidden]` or 3-D `[heads, T, ·]`.
+//! needed. The forward pass works on plain row-major `f32` slices: each
+//! layer's output is written straight into the `hidden_states` result and its
+//! softmax into the `attentions` result, and the few intermediates (fused
+//! QKV, context, feed-forward) live in buffers allocated once per call. The
+//! products run on this crate's packed micro-kernels ([`super::matmul`]).
 
-use candle_core::{Device, Storage, Tensor};
+use std::fmt;
+use std::ops::Deref;
 
 use super::kernels;
+use super::matmul::{gemm, PackedB};
 use super::output::{ForwardOutput, NdArray, Qkv};
 use super::weights::{WeightFile, Weights};
 use super::{BertConfig, BertError, HiddenAct};
 
+/// A parameter vector. Its `Debug` shows the length only: printing a model
+/// should not print megabytes of weights.
+#[derive(Clone, Default, PartialEq)]
+struct Param(Vec<f32>);
+
+impl fmt::Debug for Param {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "[f32; {}]", self.0.len())
+    }
+}
+
+impl Deref for Param {
+    type Target = [f32];
+    fn deref(&self) -> &[f32] {
+        &self.0
+    }
+}
+
 /// A dense layer `y = x·Wᵀ + b`. HF stores `W` as `[out, in]`; we keep `Wᵀ`
-/// as a contiguous `[in, out]` copy because the matmul kernel is 1.3–2.5×
-/// faster on it than on the transposed view (measured for MiniLM's shapes).
+/// packed for the micro-kernel, once, at load.
 #[derive(Debug, Clone)]
 struct Dense {
-    weight_t: Tensor,
-    bias: Tensor,
+    weight_t: PackedB,
+    bias: Param,
 }
 
 impl Dense {
     /// Loads `weight` `[out, in]` and `bias` `[out]`.
     fn load(w: &Weights, in_dim: usize, out_dim: usize) -> Result<Self, BertError> {
-        let weight = w.get("weight", &[out_dim, in_dim])?;
-        let bias = w.get("bias", &[out_dim])?;
-        Ok(Dense {
-            weight_t: weight.t()?.contiguous()?,
-            bias,
-        })
+        let weight = w.get_vec("weight", &[out_dim, in_dim])?;
+        let bias = w.get_vec("bias", &[out_dim])?;
+        Ok(Self::from_parts(&weight, bias, in_dim))
     }
 
-    /// Stacks layers that read the same input side by side, so one matmul
+    /// From `weight` `[out, in]` row-major and `bias` `[out]`.
+    fn from_parts(weight: &[f32], bias: Vec<f32>, in_dim: usize) -> Self {
+        let mut weight_t = PackedB::default();
+        weight_t.pack_transposed(weight, in_dim, bias.len(), in_dim);
+        Dense {
+            weight_t,
+            bias: Param(bias),
+        }
+    }
+
+    /// Stacks layers that read the same input side by side, so one product
     /// computes all their outputs (the fused Q/K/V projection).
-    fn concat(parts: &[Dense]) -> Result<Self, BertError> {
-        let weights: Vec<&Tensor> = parts.iter().map(|d| &d.weight_t).collect();
-        let biases: Vec<&Tensor> = parts.iter().map(|d| &d.bias).collect();
-        Ok(Dense {
-            weight_t: Tensor::cat(&weights, 1)?,
-            bias: Tensor::cat(&biases, 0)?,
-        })
+    fn load_fused(parts: &[Weights], in_dim: usize, out_dim: usize) -> Result<Self, BertError> {
+        let mut weight = Vec::with_capacity(parts.len() * out_dim * in_dim);
+        let mut bias = Vec::with_capacity(parts.len() * out_dim);
+        for w in parts {
+            weight.extend(w.get_vec("weight", &[out_dim, in_dim])?);
+            bias.extend(w.get_vec("bias", &[out_dim])?);
+        }
+        Ok(Self::from_parts(&weight, bias, in_dim))
     }
 
-    /// `[T, in]` → `[T, out]`.
-    fn forward(&self, x: &Tensor) -> Result<Tensor, BertError> {
-        Ok(x.matmul(&self.weight_t)?.broadcast_add(&self.bias)?)
+    fn out_dim(&self) -> usize {
+        self.weight_t.n()
+    }
+
+    /// `out[t, out] = x[t, in]·Wᵀ + b (+ residual[t, out])`.
+    fn forward(&self, t: usize, x: &[f32], residual: Option<&[f32]>, out: &mut [f32]) {
+        let n = self.out_dim();
+        let out = &mut out[..t * n];
+        kernels::fill_rows(out, &self.bias, residual);
+        gemm(t, x, self.weight_t.k(), &self.weight_t, out, n, true);
     }
 }
 
 /// HF's `LayerNorm` (weight + bias, eps from the config).
 #[derive(Debug, Clone)]
 struct LayerNorm {
-    weight: Tensor,
-    bias: Tensor,
+    weight: Param,
+    bias: Param,
     eps: f32,
 }
 
 impl LayerNorm {
     fn load(w: &Weights, size: usize, eps: f64) -> Result<Self, BertError> {
         Ok(LayerNorm {
-            weight: w.get("weight", &[size])?,
-            bias: w.get("bias", &[size])?,
+            weight: Param(w.get_vec("weight", &[size])?),
+            bias: Param(w.get_vec("bias", &[size])?),
             eps: eps as f32,
         })
     }
 
-    /// Normalises each row; candle's fused kernel needs a contiguous input,
-    /// which every caller here produces.
-    fn forward(&self, x: &Tensor) -> Result<Tensor, BertError> {
-        Ok(candle_nn::ops::layer_norm(
-            x,
-            &self.weight,
-            &self.bias,
-            self.eps,
-        )?)
+    /// Normalises each row of `x` in place.
+    fn forward(&self, x: &mut [f32]) {
+        kernels::layer_norm_rows(x, &self.weight, &self.bias, self.eps);
     }
 }
 
 /// `embeddings.*`: word + token type + absolute position, then LayerNorm.
 #[derive(Debug, Clone)]
 struct BertEmbeddings {
-    word_embeddings: Tensor,
-    position_embeddings: Tensor,
-    token_type_embeddings: Tensor,
+    word_embeddings: Param,
+    position_embeddings: Param,
+    token_type_embeddings: Param,
     layer_norm: LayerNorm,
+    hidden: usize,
 }
 
 impl BertEmbeddings {
     fn load(w: &Weights, cfg: &BertConfig) -> Result<Self, BertError> {
         let h = cfg.hidden_size;
         Ok(BertEmbeddings {
-            word_embeddings: w.get("word_embeddings.weight", &[cfg.vocab_size, h])?,
-            position_embeddings: w.get(
+            word_embeddings: Param(w.get_vec("word_embeddings.weight", &[cfg.vocab_size, h])?),
+            position_embeddings: Param(w.get_vec(
                 "position_embeddings.weight",
                 &[cfg.max_position_embeddings, h],
-            )?,
-            token_type_embeddings: w
-                .get("token_type_embeddings.weight", &[cfg.type_vocab_size, h])?,
+            )?),
+            token_type_embeddings: Param(
+                w.get_vec("token_type_embeddings.weight", &[cfg.type_vocab_size, h])?,
+            ),
             layer_norm: LayerNorm::load(&w.pp("LayerNorm"), h, cfg.layer_norm_eps)?,
+            hidden: h,
         })
     }
 
-    fn forward(&self, ids: &Tensor, type_ids: &Tensor) -> Result<Tensor, BertError> {
-        let t = ids.dim(0)?;
-        let words = self.word_embeddings.index_select(ids, 0)?;
-        let types = self.token_type_embeddings.index_select(type_ids, 0)?;
-        let positions = self.position_embeddings.narrow(0, 0, t)?;
-        // Summed in HF's order; float addition is not associative.
-        let x = ((words + types)? + positions)?;
-        self.layer_norm.forward(&x)
+    /// Writes the `[T, H]` embeddings of validated ids into `out`.
+    fn forward(&self, ids: &[u32], type_ids: &[u32], out: &mut [f32]) {
+        let h = self.hidden;
+        fn row(table: &[f32], h: usize, i: usize) -> &[f32] {
+            &table[i * h..(i + 1) * h]
+        }
+        for (pos, ((&id, &ty), dst)) in ids.iter().zip(type_ids).zip(out.chunks_exact_mut(h)).enumerate() {
+            let words = row(&self.word_embeddings, h, id as usize);
+            let types = row(&self.token_type_embeddings, h, ty as usize);
+            let positions = row(&self.position_embeddings, h, pos);
+            for (((d, &w), &ty), &p) in dst.iter_mut().zip(words).zip(types).zip(positions) {
+                // Summed in HF's order; float addition is not associative.
+                *d = (w + ty) + p;
+            }
+        }
+        self.layer_norm.forward(&mut out[..ids.len() * h]);
+    }
+}
+
+/// The buffers one forward pass reuses across layers, sized for `T` tokens.
+struct Scratch {
+    /// `[T, 3H]`: each row is that token's query, key and value.
+    qkv: Vec<f32>,
+    /// `[T, H]`: the heads' attention-weighted values, side by side.
+    context: Vec<f32>,
+    /// `[T, H]`: the attention block's output.
+    attended: Vec<f32>,
+    /// `[T, intermediate]`.
+    inner: Vec<f32>,
+    /// One head's `Kᵀ` and `V`, packed.
+    keys: PackedB,
+    values: PackedB,
+}
+
+impl Scratch {
+    fn new(cfg: &BertConfig, t: usize) -> Self {
+        let h = cfg.hidden_size;
+        Scratch {
+            qkv: vec![0.0; t * 3 * h],
+            context: vec![0.0; t * h],
+            attended: vec![0.0; t * h],
+            inner: vec![0.0; t * cfg.intermediate_size],
+            keys: PackedB::default(),
+            values: PackedB::default(),
+        }
     }
 }
 
 /// `attention.self.{query,key,value}`, fused into one `[3H, H]` projection so
-/// a layer does one matmul instead of three.
+/// a layer does one product instead of three.
 #[derive(Debug, Clone)]
 struct BertSelfAttention {
     qkv: Dense,
@@ -125,11 +197,7 @@ struct BertSelfAttention {
 impl BertSelfAttention {
     fn load(w: &Weights, cfg: &BertConfig) -> Result<Self, BertError> {
         let h = cfg.hidden_size;
-        let qkv = Dense::concat(&[
-            Dense::load(&w.pp("query"), h, h)?,
-            Dense::load(&w.pp("key"), h, h)?,
-            Dense::load(&w.pp("value"), h, h)?,
-        ])?;
+        let qkv = Dense::load_fused(&[w.pp("query"), w.pp("key"), w.pp("value")], h, h)?;
         Ok(BertSelfAttention {
             qkv,
             num_heads: cfg.num_attention_heads,
@@ -137,54 +205,47 @@ impl BertSelfAttention {
         })
     }
 
-    /// `[T, H]` → contiguous `(q, k, v)`, each `[heads, T, head_dim]`.
-    fn project(&self, x: &Tensor) -> Result<(Tensor, Tensor, Tensor), BertError> {
-        let t = x.dim(0)?;
-        // [T, 3H] → [T, 3, heads, d] → [3, heads, T, d]: one copy, after which
-        // q, k and v are contiguous slices of the same buffer.
-        let qkv = self
-            .qkv
-            .forward(x)?
-            .reshape((t, 3, self.num_heads, self.head_dim))?
-            .permute((1, 2, 0, 3))?
-            .contiguous()?;
-        Ok((qkv.get(0)?, qkv.get(1)?, qkv.get(2)?))
-    }
-
-    /// Returns the context `[T, H]` and the probabilities `[heads, T, T]`.
-    fn forward(&self, x: &Tensor) -> Result<(Tensor, Tensor), BertError> {
-        let t = x.dim(0)?;
-        let (q, k, v) = self.project(x)?;
-        let scores = q.matmul(&k.t()?)?;
-        let scale = 1.0 / (self.head_dim as f32).sqrt();
-        let probs = kernels::scaled_softmax_last_dim(&scores, scale)?;
-        let context = probs
-            .matmul(&v)?
-            .transpose(0, 1)?
-            .reshape((t, self.num_heads * self.head_dim))?;
-        Ok((context, probs))
+    /// Projects `x` `[T, H]` into `s.qkv`, then for each head writes the
+    /// probabilities `softmax(q·kᵀ/√d)` into `probs` `[heads, T, T]` and
+    /// their product with `v` into the head's columns of `s.context`.
+    fn forward(&self, t: usize, x: &[f32], probs: &mut [f32], s: &mut Scratch) {
+        let (d, h) = (self.head_dim, self.num_heads * self.head_dim);
+        let row = 3 * h;
+        self.qkv.forward(t, x, None, &mut s.qkv);
+        let scale = 1.0 / (d as f32).sqrt();
+        for (head, p) in probs.chunks_exact_mut(t * t).enumerate() {
+            let col = head * d;
+            s.keys.pack_transposed(&s.qkv[h + col..], d, t, row);
+            gemm(t, &s.qkv[col..], row, &s.keys, p, t, false);
+            kernels::scaled_softmax_rows(p, t, scale);
+            s.values.pack_rows(&s.qkv[2 * h + col..], t, d, row);
+            gemm(t, p, t, &s.values, &mut s.context[col..], h, false);
+        }
     }
 }
 
-/// `attention.output`: dense, residual, LayerNorm.
+/// `attention.output` (dense, residual, LayerNorm) and HF's `BertOutput`
+/// module `output.*` (the same, after the feed-forward); named differently
+/// here because `BertOutput` is our public result type.
 #[derive(Debug, Clone)]
-struct BertSelfOutput {
+struct ResidualOutput {
     dense: Dense,
     layer_norm: LayerNorm,
 }
 
-impl BertSelfOutput {
-    fn load(w: &Weights, cfg: &BertConfig) -> Result<Self, BertError> {
-        let h = cfg.hidden_size;
-        Ok(BertSelfOutput {
-            dense: Dense::load(&w.pp("dense"), h, h)?,
-            layer_norm: LayerNorm::load(&w.pp("LayerNorm"), h, cfg.layer_norm_eps)?,
+impl ResidualOutput {
+    fn load(w: &Weights, in_dim: usize, cfg: &BertConfig) -> Result<Self, BertError> {
+        Ok(ResidualOutput {
+            dense: Dense::load(&w.pp("dense"), in_dim, cfg.hidden_size)?,
+            layer_norm: LayerNorm::load(&w.pp("LayerNorm"), cfg.hidden_size, cfg.layer_norm_eps)?,
         })
     }
 
-    fn forward(&self, x: &Tensor, residual: &Tensor) -> Result<Tensor, BertError> {
-        let x = (self.dense.forward(x)? + residual)?;
-        self.layer_norm.forward(&x)
+    /// `out = LayerNorm(x·Wᵀ + b + residual)`.
+    fn forward(&self, t: usize, x: &[f32], residual: &[f32], out: &mut [f32]) {
+        let out = &mut out[..t * self.dense.out_dim()];
+        self.dense.forward(t, x, Some(residual), out);
+        self.layer_norm.forward(out);
     }
 }
 
@@ -203,36 +264,14 @@ impl BertIntermediate {
         })
     }
 
-    fn forward(&self, x: &Tensor) -> Result<Tensor, BertError> {
-        let x = self.dense.forward(x)?;
-        Ok(match self.act {
-            HiddenAct::Gelu => kernels::gelu_erf(&x)?,
-            // candle's `gelu` is the tanh approximation.
-            HiddenAct::GeluTanh => x.gelu()?,
-            HiddenAct::Relu => x.relu()?,
-        })
-    }
-}
-
-/// HF's `BertOutput` module (`output.*`): dense, residual, LayerNorm. Named
-/// differently here because `BertOutput` is our public result type.
-#[derive(Debug, Clone)]
-struct BertFeedForwardOutput {
-    dense: Dense,
-    layer_norm: LayerNorm,
-}
-
-impl BertFeedForwardOutput {
-    fn load(w: &Weights, cfg: &BertConfig) -> Result<Self, BertError> {
-        Ok(BertFeedForwardOutput {
-            dense: Dense::load(&w.pp("dense"), cfg.intermediate_size, cfg.hidden_size)?,
-            layer_norm: LayerNorm::load(&w.pp("LayerNorm"), cfg.hidden_size, cfg.layer_norm_eps)?,
-        })
-    }
-
-    fn forward(&self, x: &Tensor, residual: &Tensor) -> Result<Tensor, BertError> {
-        let x = (self.dense.forward(x)? + residual)?;
-        self.layer_norm.forward(&x)
+    fn forward(&self, t: usize, x: &[f32], out: &mut [f32]) {
+        let out = &mut out[..t * self.dense.out_dim()];
+        self.dense.forward(t, x, None, out);
+        match self.act {
+            HiddenAct::Gelu => kernels::gelu_erf(out),
+            HiddenAct::GeluTanh => kernels::gelu_tanh(out),
+            HiddenAct::Relu => kernels::relu(out),
+        }
     }
 }
 
@@ -240,27 +279,33 @@ impl BertFeedForwardOutput {
 #[derive(Debug, Clone)]
 struct BertLayer {
     attention: BertSelfAttention,
-    attention_output: BertSelfOutput,
+    attention_output: ResidualOutput,
     intermediate: BertIntermediate,
-    output: BertFeedForwardOutput,
+    output: ResidualOutput,
 }
 
 impl BertLayer {
     fn load(w: &Weights, cfg: &BertConfig) -> Result<Self, BertError> {
         Ok(BertLayer {
             attention: BertSelfAttention::load(&w.pp("attention").pp("self"), cfg)?,
-            attention_output: BertSelfOutput::load(&w.pp("attention").pp("output"), cfg)?,
+            attention_output: ResidualOutput::load(
+                &w.pp("attention").pp("output"),
+                cfg.hidden_size,
+                cfg,
+            )?,
             intermediate: BertIntermediate::load(&w.pp("intermediate"), cfg)?,
-            output: BertFeedForwardOutput::load(&w.pp("output"), cfg)?,
+            output: ResidualOutput::load(&w.pp("output"), cfg.intermediate_size, cfg)?,
         })
     }
 
-    /// Returns the layer output `[T, H]` and its attention `[heads, T, T]`.
-    fn forward(&self, x: &Tensor) -> Result<(Tensor, Tensor), BertError> {
-        let (context, probs) = self.attention.forward(x)?;
-        let attended = self.attention_output.forward(&context, x)?;
-        let inner = self.intermediate.forward(&attended)?;
-        Ok((self.output.forward(&inner, &attended)?, probs))
+    /// Writes the layer output `[T, H]` into `out` and its attention
+    /// `[heads, T, T]` into `probs`.
+    fn forward(&self, t: usize, x: &[f32], out: &mut [f32], probs: &mut [f32], s: &mut Scratch) {
+        self.attention.forward(t, x, probs, s);
+        self.attention_output
+            .forward(t, &s.context, x, &mut s.attended);
+        self.intermediate.forward(t, &s.attended, &mut s.inner);
+        self.output.forward(t, &s.inner, &s.attended, out);
     }
 }
 
@@ -272,22 +317,6 @@ pub struct BertModel {
     /// `pooler.dense`, present in most checkpoints but not needed for attention.
     pooler: Option<Dense>,
     config: BertConfig,
-}
-
-/// Appends a tensor's values to `dst`, reading the CPU buffer in place rather
-/// than through an intermediate `Vec`.
-fn append_f32(dst: &mut Vec<f32>, t: &Tensor) -> Result<(), BertError> {
-    let t = t.contiguous()?;
-    {
-        let (storage, layout) = t.storage_and_layout();
-        if let (Storage::Cpu(cpu), Some((start, end))) = (&*storage, layout.contiguous_offsets()) {
-            dst.extend_from_slice(&cpu.as_slice::<f32>()?[start..end]);
-            return Ok(());
-        }
-    }
-    // Not reached on the CPU device this crate uses; kept for completeness.
-    dst.extend(t.flatten_all()?.to_vec1::<f32>()?);
-    Ok(())
 }
 
 impl BertModel {
@@ -323,8 +352,8 @@ impl BertModel {
         &self.config
     }
 
-    /// Checks ids against the config and turns them into `[T]` tensors.
-    fn input_tensors(&self, ids: &[u32], type_ids: &[u32]) -> Result<(Tensor, Tensor), BertError> {
+    /// Checks ids against the config.
+    fn validate(&self, ids: &[u32], type_ids: &[u32]) -> Result<(), BertError> {
         let cfg = &self.config;
         let invalid = |m: String| Err(BertError::InvalidInput(m));
         if ids.is_empty() {
@@ -359,54 +388,41 @@ impl BertModel {
                 cfg.type_vocab_size
             ));
         }
-        Ok((
-            Tensor::new(ids, &Device::Cpu)?,
-            Tensor::new(type_ids, &Device::Cpu)?,
-        ))
+        Ok(())
     }
 
     /// Runs the encoder on ids (one sequence, special tokens included).
     pub fn forward_ids(&self, ids: &[u32], type_ids: &[u32]) -> Result<ForwardOutput, BertError> {
-        let (ids_t, types_t) = self.input_tensors(ids, type_ids)?;
+        self.validate(ids, type_ids)?;
         let cfg = &self.config;
         let (t, h, heads) = (ids.len(), cfg.hidden_size, cfg.num_attention_heads);
         let n_layers = self.layers.len();
+        let (state, map) = (t * h, heads * t * t);
 
-        let mut x = self.embeddings.forward(&ids_t, &types_t)?;
-        let mut states = Vec::with_capacity(n_layers + 1);
-        let mut probs = Vec::with_capacity(n_layers);
-        states.push(x.clone());
-        for layer in &self.layers {
-            let (next, p) = layer.forward(&x)?;
-            states.push(next.clone());
-            probs.push(p);
-            x = next;
+        // Both results are filled in place: state k of `hidden` is the input
+        // of layer k, which writes state k + 1 and its slice of `attentions`.
+        let mut hidden = vec![0f32; (n_layers + 1) * state];
+        let mut attentions = vec![0f32; n_layers * map];
+        self.embeddings.forward(ids, type_ids, &mut hidden[..state]);
+        let mut scratch = Scratch::new(cfg, t);
+        for (k, (layer, probs)) in self
+            .layers
+            .iter()
+            .zip(attentions.chunks_exact_mut(map))
+            .enumerate()
+        {
+            let (done, rest) = hidden.split_at_mut((k + 1) * state);
+            layer.forward(t, &done[k * state..], &mut rest[..state], probs, &mut scratch);
         }
 
-        // Copy everything out once, at the end.
-        let mut attentions = Vec::with_capacity(n_layers * heads * t * t);
-        for p in &probs {
-            append_f32(&mut attentions, p)?;
-        }
-        let mut hidden = Vec::with_capacity((n_layers + 1) * t * h);
-        for s in &states {
-            append_f32(&mut hidden, s)?;
-        }
-        let last = hidden[n_layers * t * h..].to_vec();
+        let last = hidden[n_layers * state..].to_vec();
         let embedding = mean_pool_normalised(&last, h);
-        let pooler_output = match &self.pooler {
-            Some(dense) => {
-                let cls = x.narrow(0, 0, 1)?;
-                Some(
-                    dense
-                        .forward(&cls)?
-                        .tanh()?
-                        .flatten_all()?
-                        .to_vec1::<f32>()?,
-                )
-            }
-            None => None,
-        };
+        let pooler_output = self.pooler.as_ref().map(|dense| {
+            let mut out = vec![0f32; h];
+            dense.forward(1, &last[..h], None, &mut out);
+            out.iter_mut().for_each(|x| *x = x.tanh());
+            out
+        });
         Ok(ForwardOutput {
             attentions: NdArray::new(vec![n_layers, heads, t, t], attentions)?,
             hidden_states: NdArray::new(vec![n_layers + 1, t, h], hidden)?,
@@ -425,27 +441,39 @@ impl BertModel {
                 self.layers.len()
             )));
         }
-        let (ids_t, types_t) = self.input_tensors(ids, type_ids)?;
-        let mut x = self.embeddings.forward(&ids_t, &types_t)?;
+        self.validate(ids, type_ids)?;
+        let cfg = &self.config;
+        let (t, h, heads, d) = (ids.len(), cfg.hidden_size, cfg.num_attention_heads, cfg.head_dim());
+        let mut x = vec![0f32; t * h];
+        let mut next = vec![0f32; t * h];
+        let mut probs = vec![0f32; heads * t * t];
+        let mut scratch = Scratch::new(cfg, t);
+        self.embeddings.forward(ids, type_ids, &mut x);
         for earlier in &self.layers[..layer] {
-            x = earlier.forward(&x)?.0;
+            earlier.forward(t, &x, &mut next, &mut probs, &mut scratch);
+            std::mem::swap(&mut x, &mut next);
         }
-        let (q, k, v) = self.layers[layer].attention.project(&x)?;
-        let shape = vec![
-            self.config.num_attention_heads,
-            ids.len(),
-            self.config.head_dim(),
-        ];
-        let to_array = |t: &Tensor| -> Result<NdArray, BertError> {
-            let mut data = Vec::with_capacity(shape.iter().product());
-            append_f32(&mut data, t)?;
-            NdArray::new(shape.clone(), data)
+        self.layers[layer]
+            .attention
+            .qkv
+            .forward(t, &x, None, &mut scratch.qkv);
+        // Row `tok` of the fused buffer holds q, k, v; head `hd` owns columns
+        // `hd·d..(hd+1)·d` of each.
+        let split = |part: usize| -> Result<NdArray, BertError> {
+            let mut data = Vec::with_capacity(heads * t * d);
+            for hd in 0..heads {
+                for tok in 0..t {
+                    let start = tok * 3 * h + part * h + hd * d;
+                    data.extend_from_slice(&scratch.qkv[start..start + d]);
+                }
+            }
+            NdArray::new(vec![heads, t, d], data)
         };
         Ok(Qkv {
             layer,
-            q: to_array(&q)?,
-            k: to_array(&k)?,
-            v: to_array(&v)?,
+            q: split(0)?,
+            k: split(1)?,
+            v: split(2)?,
         })
     }
 }

@@ -101,4 +101,9 @@ impl<'f, 'a> Weights<'f, 'a> {
             .map_err(|e| BertError::CorruptWeights(format!("tensor `{logical}`: {e}")))?;
         Ok(tensor.to_dtype(DType::F32)?)
     }
+
+    /// [`Weights::get`] as a flat row-major `Vec`.
+    pub(crate) fn get_vec(&self, name: &str, shape: &[usize]) -> Result<Vec<f32>, BertError> {
+        Ok(self.get(name, shape)?.flatten_all()?.to_vec1::<f32>()?)
+    }
 }

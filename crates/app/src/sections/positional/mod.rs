@@ -42,7 +42,9 @@ pub fn PositionalSection() -> impl IntoView {
     // The encoding is shared by three charts; computed once per change.
     let encoding = Memo::new(move |_| {
         let s = state.get();
-        positional_encoding(s.len, s.d_model, s.base).map(Arc::new).map_err(|e| e.to_string())
+        positional_encoding(s.len, s.d_model, s.base)
+            .map(Arc::new)
+            .map_err(|e| e.to_string())
     });
 
     view! {
@@ -112,7 +114,9 @@ fn with_encoding<E: std::fmt::Display>(
 }
 
 fn heatmap_summary(s: &PositionalState, encoding: EncodingMemo) -> String {
-    let Ok(pe) = encoding.get() else { return "{}".into() };
+    let Ok(pe) = encoding.get() else {
+        return "{}".into();
+    };
     let sum: f64 = pe.values.iter().map(|&v| v as f64).sum();
     serde_json::json!({
         "rows": pe.max_len, "cols": pe.d_model, "base": s.base,
@@ -122,19 +126,29 @@ fn heatmap_summary(s: &PositionalState, encoding: EncodingMemo) -> String {
 }
 
 fn lines_summary(s: &PositionalState, encoding: EncodingMemo) -> String {
-    let Ok(pe) = encoding.get() else { return "{}".into() };
-    let lines: Vec<Vec<f32>> = s.positions.iter().map(|&p| pe.row(p)[..s.dims].to_vec()).collect();
+    let Ok(pe) = encoding.get() else {
+        return "{}".into();
+    };
+    let lines: Vec<Vec<f32>> = s
+        .positions
+        .iter()
+        .map(|&p| pe.row(p)[..s.dims].to_vec())
+        .collect();
     serde_json::json!({ "positions": s.positions, "dims": s.dims, "lines": lines }).to_string()
 }
 
 fn scatter_summary(s: &PositionalState, encoding: EncodingMemo) -> String {
-    let Ok(pe) = encoding.get() else { return "{}".into() };
+    let Ok(pe) = encoding.get() else {
+        return "{}".into();
+    };
     let data = toy_embeddings::scatter_data(&pe, s.pair);
     serde_json::json!({ "pair": s.pair, "words": data.words, "p": data.p }).to_string()
 }
 
 fn similarity_summary(s: &PositionalState, encoding: EncodingMemo) -> String {
-    let Ok(pe) = encoding.get() else { return "{}".into() };
+    let Ok(pe) = encoding.get() else {
+        return "{}".into();
+    };
     let n = s.similarity_positions();
     let sim = position_similarity(&pe, n);
     let first_row: Vec<f32> = sim.iter().take(n.min(8)).copied().collect();

@@ -41,7 +41,8 @@ pub fn Intro() -> impl IntoView {
 pub fn Formula(state: Memo<PositionalState>) -> impl IntoView {
     let facts = move || {
         let s = state.get();
-        let slowest = std::f64::consts::TAU * s.base.powf((s.d_model as f64 - 2.0) / s.d_model as f64);
+        let slowest =
+            std::f64::consts::TAU * s.base.powf((s.d_model as f64 - 2.0) / s.d_model as f64);
         format!(
             "With d_model = {} and base = {}: {} dimension pairs; the fastest turns every {:.2} positions, \
              the slowest every {} positions.",

@@ -47,7 +47,14 @@ impl PositionalState {
         let d = Self::default();
         let mut notes = Vec::new();
         let len = int_in_range("Length", route.get("len"), d.len, 1, MAX_LEN, &mut notes);
-        let mut d_model = int_in_range("d_model", route.get("d"), d.d_model, 2, MAX_D_MODEL, &mut notes);
+        let mut d_model = int_in_range(
+            "d_model",
+            route.get("d"),
+            d.d_model,
+            2,
+            MAX_D_MODEL,
+            &mut notes,
+        );
         if d_model % 2 == 1 {
             notes.push(format!(
                 "d_model must be even (sine and cosine come in pairs); using {}.",
@@ -55,7 +62,14 @@ impl PositionalState {
             ));
             d_model -= 1;
         }
-        let base = float_in_range("Base", route.get("base"), d.base, MIN_BASE, MAX_BASE, &mut notes);
+        let base = float_in_range(
+            "Base",
+            route.get("base"),
+            d.base,
+            MIN_BASE,
+            MAX_BASE,
+            &mut notes,
+        );
         let positions = index_list(
             "Positions",
             route.get("pos"),
@@ -64,9 +78,27 @@ impl PositionalState {
             MAX_PLOTTED_POSITIONS,
             &mut notes,
         );
-        let positions = if positions.is_empty() { vec![0] } else { positions };
-        let dims = int_in_range("Dimensions shown", route.get("dims"), d.dims.min(d_model), 2, d_model, &mut notes);
-        let pair = int_in_range("Dimension pair", route.get("pair"), 0, 0, d_model / 2 - 1, &mut notes);
+        let positions = if positions.is_empty() {
+            vec![0]
+        } else {
+            positions
+        };
+        let dims = int_in_range(
+            "Dimensions shown",
+            route.get("dims"),
+            d.dims.min(d_model),
+            2,
+            d_model,
+            &mut notes,
+        );
+        let pair = int_in_range(
+            "Dimension pair",
+            route.get("pair"),
+            0,
+            0,
+            d_model / 2 - 1,
+            &mut notes,
+        );
         (
             PositionalState {
                 len,

@@ -21,10 +21,19 @@ pub fn scatter_data(pe: &PositionalEncoding, pair: usize) -> EmbeddingScatterDat
     let pair = pair.min(pe.d_model / 2 - 1);
     let n = WORDS.len().min(pe.max_len);
     EmbeddingScatterData {
-        words: WORDS[..n].iter().enumerate().map(|(i, (w, _))| format!("{w}@{i}")).collect(),
+        words: WORDS[..n]
+            .iter()
+            .enumerate()
+            .map(|(i, (w, _))| format!("{w}@{i}"))
+            .collect(),
         e: WORDS[..n].iter().map(|(_, e)| *e).collect(),
         p: (0..n)
-            .map(|pos| (pe.get(pos, 2 * pair) as f64, pe.get(pos, 2 * pair + 1) as f64))
+            .map(|pos| {
+                (
+                    pe.get(pos, 2 * pair) as f64,
+                    pe.get(pos, 2 * pair + 1) as f64,
+                )
+            })
             .collect(),
     }
 }

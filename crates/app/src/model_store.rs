@@ -1,0 +1,211 @@
+//! The loaded model, shared by every section that uses it: one worker for
+//! the whole app, so moving between sections never reloads the weights.
+
+use crate::model::client::{AttentionResult, ClientEvent, ModelClient};
+use crate::model::protocol::{ModelInfo, TokenizerKind};
+use leptos::prelude::*;
+use std::rc::Rc;
+
+/// Results kept for quick switching between recent inputs (and for the
+/// compare view, which needs two at once).
+const CACHED_RESULTS: usize = 8;
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct FileProgress {
+    pub file: String,
+    pub received_bytes: u64,
+    pub total_bytes: Option<u64>,
+    pub from_cache: bool,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub enum ModelStatus {
+    Idle,
+    Loading(Vec<FileProgress>),
+    Ready(ModelInfo),
+    Failed(String),
+}
+
+/// What to load; kept so that Retry can ask again.
+#[derive(Clone, Debug, PartialEq)]
+pub enum LoadRequest {
+    Url { base: String, weights: Option<String> },
+    Files { name: String, config: Rc<Vec<u8>>, weights: Rc<Vec<u8>>, tokenizer: (TokenizerKind, Rc<Vec<u8>>) },
+}
+
+#[derive(Clone, Copy)]
+pub struct ModelStore {
+    client: StoredValue<Option<ModelClient>, LocalStorage>,
+    last_request: StoredValue<Option<LoadRequest>, LocalStorage>,
+    pub status: RwSignal<ModelStatus>,
+    results: RwSignal<Vec<Rc<AttentionResult>>, LocalStorage>,
+    pub run_error: RwSignal<Option<String>>,
+    /// What has been asked of the worker most recently (text, pair).
+    requested: StoredValue<Option<(String, Option<String>)>>,
+}
+
+impl ModelStore {
+    pub fn new() -> Self {
+        ModelStore {
+            client: StoredValue::new_local(None),
+            last_request: StoredValue::new_local(None),
+            status: RwSignal::new(ModelStatus::Idle),
+            results: RwSignal::new_local(Vec::new()),
+            run_error: RwSignal::new(None),
+            requested: StoredValue::new(None),
+        }
+    }
+
+    pub fn provide() -> Self {
+        let store = ModelStore::new();
+        provide_context(store);
+        store
+    }
+
+    pub fn get() -> Self {
+        expect_context::<ModelStore>()
+    }
+
+    fn client(&self) -> Result<ModelClient, String> {
+        if let Some(client) = self.client.get_value() {
+            return Ok(client);
+        }
+        let store = *self;
+        let client = ModelClient::spawn(move |event| store.on_event(event))?;
+        self.client.set_value(Some(client.clone()));
+        Ok(client)
+    }
+
+    fn on_event(&self, event: ClientEvent) {
+        match event {
+            ClientEvent::Progress { file, received_bytes, total_bytes, from_cache } => {
+                self.status.update(|status| {
+                    let mut files = match status {
+                        ModelStatus::Loading(files) => std::mem::take(files),
+                        _ => Vec::new(),
+                    };
+                    match files.iter_mut().find(|f| f.file == file) {
+                        Some(f) => {
+                            f.received_bytes = received_bytes;
+                            f.total_bytes = total_bytes;
+                            f.from_cache = from_cache;
+                        }
+                        None => files.push(FileProgress { file, received_bytes, total_bytes, from_cache }),
+                    }
+                    *status = ModelStatus::Loading(files);
+                });
+            }
+            ClientEvent::Loaded(info) => {
+                self.results.set(Vec::new());
+                self.requested.set_value(None);
+                self.status.set(ModelStatus::Ready(info));
+            }
+            ClientEvent::LoadFailed(message) | ClientEvent::WorkerError(message) => {
+                self.status.set(ModelStatus::Failed(message));
+            }
+            ClientEvent::Result(result) => {
+                self.run_error.set(None);
+                self.results.update(|cache| {
+                    cache.retain(|r| !(r.text == result.text && r.pair == result.pair));
+                    cache.insert(0, result);
+                    cache.truncate(CACHED_RESULTS);
+                });
+                self.requested.set_value(None);
+            }
+            ClientEvent::RunFailed(message) => {
+                self.requested.set_value(None);
+                self.run_error.set(Some(message));
+            }
+        }
+    }
+
+    pub fn load(&self, request: LoadRequest) {
+        self.last_request.set_value(Some(request.clone()));
+        self.status.set(ModelStatus::Loading(Vec::new()));
+        let client = match self.client() {
+            Ok(client) => client,
+            Err(message) => {
+                self.status.set(ModelStatus::Failed(message));
+                return;
+            }
+        };
+        match request {
+            LoadRequest::Url { base, weights } => client.load_url(base, weights),
+            LoadRequest::Files { name, config, weights, tokenizer } => client.load_files(
+                name,
+                config.as_ref().clone(),
+                weights.as_ref().clone(),
+                (tokenizer.0, tokenizer.1.as_ref().clone()),
+            ),
+        }
+    }
+
+    /// Loads `request` unless it is what is already loaded or loading.
+    pub fn ensure_loaded(&self, request: LoadRequest) {
+        // A failed load is retried by the user (Retry), not by every redraw.
+        if !self.last_request.with_value(|r| r.as_ref() == Some(&request)) {
+            self.load(request);
+        }
+    }
+
+    pub fn retry(&self) {
+        if let Some(request) = self.last_request.get_value() {
+            self.load(request);
+        }
+    }
+
+    /// A model from the user's own files is loaded (or loading); links
+    /// that name no model leave it alone.
+    pub fn has_local_model(&self) -> bool {
+        self.last_request
+            .with_value(|r| matches!(r, Some(LoadRequest::Files { .. })))
+    }
+
+    pub fn is_ready(&self) -> bool {
+        self.status.with(|s| matches!(s, ModelStatus::Ready(_)))
+    }
+
+    pub fn info(&self) -> Option<ModelInfo> {
+        self.status.with(|s| match s {
+            ModelStatus::Ready(info) => Some(info.clone()),
+            _ => None,
+        })
+    }
+
+    /// The cached result for this input, if any (reactive).
+    pub fn result_for(&self, text: &str, pair: Option<&str>) -> Option<Rc<AttentionResult>> {
+        self.results.with(|cache| {
+            cache
+                .iter()
+                .find(|r| r.text == text && r.pair.as_deref() == pair)
+                .cloned()
+        })
+    }
+
+    /// The newest result of any input (reactive): shown while the current
+    /// input is still being computed, so the view does not flash empty.
+    pub fn latest(&self) -> Option<Rc<AttentionResult>> {
+        self.results.with(|cache| cache.first().cloned())
+    }
+
+    /// Asks the worker for this input unless it is cached or already asked.
+    pub fn request(&self, text: &str, pair: Option<&str>) {
+        let key = (text.to_string(), pair.map(str::to_string));
+        if self.results.with_untracked(|c| c.iter().any(|r| r.text == key.0 && r.pair == key.1)) {
+            return;
+        }
+        if self.requested.with_value(|r| r.as_ref() == Some(&key)) {
+            return;
+        }
+        if let Some(client) = self.client.get_value() {
+            self.requested.set_value(Some(key.clone()));
+            client.run(key.0, key.1);
+        }
+    }
+}
+
+impl Default for ModelStore {
+    fn default() -> Self {
+        Self::new()
+    }
+}

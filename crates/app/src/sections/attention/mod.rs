@@ -1,0 +1,124 @@
+//! Section: live attention maps from a real BERT running in this page.
+
+mod controls;
+mod displayed;
+mod export;
+mod model_panel;
+mod prose;
+mod recommend;
+pub mod state;
+mod table;
+mod views;
+
+use crate::model_store::{LoadRequest, ModelStore};
+use crate::navigation::{self, current_route};
+use leptos::prelude::*;
+use state::{AttentionState, View};
+use std::time::Duration;
+
+/// Where `cargo xtask fetch-model` puts the default model inside the site.
+pub const DEFAULT_MODEL_BASE: &str = "models/all-MiniLM-L6-v2/";
+/// Typing settles for this long before the model runs.
+const DEBOUNCE: Duration = Duration::from_millis(60);
+
+/// Changes one setting: the URL is the state, so this rewrites the link.
+#[derive(Clone, Copy)]
+pub struct Update(Memo<AttentionState>);
+
+impl Update {
+    pub fn apply(self, change: impl FnOnce(&mut AttentionState)) {
+        let mut next = self.0.get_untracked();
+        change(&mut next);
+        navigation::replace(current_route(), next.to_route());
+    }
+}
+
+#[component]
+pub fn AttentionSection() -> impl IntoView {
+    let route = current_route();
+    let store = ModelStore::get();
+    let notices = RwSignal::new(Vec::<String>::new());
+    let state = Memo::new(move |_| AttentionState::from_route(&route.get()).0);
+    let update = Update(state);
+
+    // A link with bad values: say what was fixed, then show the fixed link.
+    Effect::new(move |_| {
+        let (fixed, notes) = AttentionState::from_route(&route.get());
+        if !notes.is_empty() {
+            notices.set(notes);
+            navigation::replace(route, fixed.to_route());
+        }
+    });
+
+    // Load the model the link names (the default one unless `model=`).
+    let source = Memo::new(move |_| state.with(|s| (s.model.clone(), s.weights)));
+    Effect::new(move |_| {
+        let (model, weights) = source.get();
+        let request = match model {
+            Some(base) => LoadRequest::Url { base, weights: None },
+            None if store.has_local_model() => return,
+            None => LoadRequest::Url {
+                base: DEFAULT_MODEL_BASE.into(),
+                weights: Some(weights.file().into()),
+            },
+        };
+        store.ensure_loaded(request);
+    });
+
+    // The layer/head in the link may not exist in the loaded model.
+    Effect::new(move |_| {
+        let Some(info) = store.info() else { return };
+        let s = state.get();
+        let (layer, head, note) = s.fit_to_model(info.layers, info.heads);
+        if let Some(note) = note {
+            notices.update(|n| n.push(note));
+            update.apply(|s| {
+                s.layer = layer;
+                s.head = head;
+            });
+        }
+    });
+
+    // Run the model on what is typed: latest wins (the client drops stale
+    // results); the compare view also needs its second sentence.
+    Effect::new(move |_| {
+        if !store.is_ready() {
+            return;
+        }
+        let s = state.get();
+        let main_done = store.result_for(&s.text, s.pair.as_deref()).is_some();
+        set_timeout(
+            move || {
+                let now = state.get_untracked();
+                if now.text != s.text || now.pair != s.pair {
+                    return; // still typing
+                }
+                if !main_done {
+                    store.request(&s.text, s.pair.as_deref());
+                } else if s.view == View::Compare {
+                    store.request(&s.compare, None);
+                }
+            },
+            DEBOUNCE,
+        );
+    });
+
+    view! {
+        <article data-testid="section-attention">
+            <h1>"Attention, live"</h1>
+            <prose::Intro />
+            <model_panel::ModelPanel />
+            <Show when=move || !notices.with(|n| n.is_empty())>
+                <div class="notice" role="status" data-testid="attention-notices">
+                    <ul>{move || notices.get().into_iter().map(|n| view! { <li>{n}</li> }).collect_view()}</ul>
+                    <button on:click=move |_| notices.set(Vec::new())>"Dismiss"</button>
+                </div>
+            </Show>
+            <controls::InputPanel state=state update=update />
+            <controls::ViewControls state=state update=update />
+            <views::CurrentView state=state update=update />
+            <recommend::Recommendations state=state update=update />
+            <prose::Reading />
+        </article>
+    }
+}

@@ -1,0 +1,234 @@
+//! The live attention section with the real default model, in headless
+//! Chromium: fidelity against the reference outputs, every view, options,
+//! export, deep links and latest-wins typing.
+
+use anyhow::{bail, Context, Result};
+use attend_e2e::{open_app, screenshot_dir, Browser, Element};
+use serde_json::Value;
+use std::path::PathBuf;
+use std::time::Duration;
+
+const MODEL_WAIT: Duration = Duration::from_secs(240);
+const WAIT: Duration = Duration::from_secs(60);
+
+fn fixture(name: &str) -> Result<Value> {
+    let path = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../fixtures/minilm").join(format!("{name}.json"));
+    Ok(serde_json::from_slice(&std::fs::read(&path).with_context(|| format!("reading {}", path.display()))?)?)
+}
+
+fn testid(id: &str) -> String {
+    format!("[data-testid=\"{id}\"]")
+}
+
+fn wait_model(browser: &Browser) -> Result<()> {
+    browser.wait_for(&testid("model-ready"), MODEL_WAIT).map(|_| ())
+}
+
+/// Waits until the view shows the result for exactly `text`.
+fn wait_result(browser: &Browser, text: &str) -> Result<()> {
+    browser.wait_until(&format!("the map of {text:?}"), WAIT, || {
+        let view = browser.find(&testid("attention-view"))?;
+        let ready = browser.attr(&view, "data-ready")?.as_deref() == Some("true");
+        let shown = browser.attr(&view, "data-text")?.unwrap_or_default();
+        Ok((ready && shown == text).then_some(()))
+    })
+}
+
+fn type_text(browser: &Browser, text: &str) -> Result<Element> {
+    let input = browser.find(&testid("attention-text"))?;
+    browser.clear(&input)?;
+    browser.send_keys(&input, text)?;
+    Ok(input)
+}
+
+fn select(browser: &Browser, id: &str, value: &str) -> Result<()> {
+    let el = browser.find(&testid(id))?;
+    browser.execute(
+        "arguments[0].value = arguments[1]; arguments[0].dispatchEvent(new Event('change', {bubbles: true}));",
+        vec![el.to_json(), Value::from(value)],
+    )?;
+    Ok(())
+}
+
+/// `[q, k, value]` of every cell of the table.
+fn table_cells(browser: &Browser) -> Result<Vec<(usize, usize, f64)>> {
+    let cells = browser.execute(
+        "return Array.from(document.querySelectorAll('[data-testid=attention-table] td'))
+                .map(td => [Number(td.dataset.q), Number(td.dataset.k), Number(td.dataset.value)]);",
+        vec![],
+    )?;
+    Ok(cells
+        .as_array()
+        .context("no table")?
+        .iter()
+        .map(|c| (c[0].as_u64().unwrap_or(0) as usize, c[1].as_u64().unwrap_or(0) as usize, c[2].as_f64().unwrap_or(f64::NAN)))
+        .collect())
+}
+
+fn open_table(browser: &Browser) -> Result<()> {
+    if browser.find_all(&testid("attention-table"))?.is_empty() {
+        browser.click(&browser.find(&testid("attention-table-toggle"))?)?;
+    }
+    browser.wait_for(&testid("attention-table"), WAIT).map(|_| ())
+}
+
+fn wait_table(browser: &Browser, layer: usize, head: usize, text: &str) -> Result<()> {
+    browser.wait_until("the table of the right head", WAIT, || {
+        let table = browser.find(&testid("attention-table"))?;
+        let ok = browser.attr(&table, "data-layer")?.as_deref() == Some(&layer.to_string())
+            && browser.attr(&table, "data-head")?.as_deref() == Some(&head.to_string())
+            && browser.attr(&table, "data-text")?.as_deref() == Some(text);
+        Ok(ok.then_some(()))
+    })
+}
+
+fn compare_with_fixture(browser: &Browser, golden: &Value, layer: usize, head: usize) -> Result<f64> {
+    let cells = table_cells(browser)?;
+    let t = golden["num_tokens"].as_u64().context("num_tokens")? as usize;
+    if cells.len() != t * t {
+        bail!("the table has {} cells, expected {}", cells.len(), t * t);
+    }
+    let mut worst = 0.0f64;
+    for (q, k, v) in cells {
+        let want = golden["attentions"][layer][head][q][k].as_f64().context("fixture value")?;
+        worst = worst.max((v - want).abs());
+    }
+    Ok(worst)
+}
+
+#[test]
+fn typed_sentences_match_the_reference_attentions() -> Result<()> {
+    let browser = Browser::start(1280, 1000)?;
+    open_app(&browser, "#/attention?weights=f32", "attention")?;
+    wait_model(&browser)?;
+    for (name, layer, head) in [("a01", 0, 0), ("a05", 5, 7)] {
+        let golden = fixture(name)?;
+        let text = golden["sentence"].as_str().context("sentence")?;
+        type_text(&browser, text)?;
+        select(&browser, "attention-layer", &layer.to_string())?;
+        select(&browser, "attention-head", &head.to_string())?;
+        wait_result(&browser, text)?;
+        open_table(&browser)?;
+        wait_table(&browser, layer, head, text)?;
+        let worst = compare_with_fixture(&browser, &golden, layer, head)?;
+        eprintln!("{name} layer {layer} head {head}: max |Δ| = {worst:.2e}");
+        assert!(worst < 1e-4, "{name}: max |Δ| {worst}");
+    }
+    browser.screenshot(&screenshot_dir().join("attention-table.png"))?;
+    browser.assert_no_console_errors()
+}
+
+#[test]
+fn every_view_draws_and_options_apply() -> Result<()> {
+    let downloads = screenshot_dir().join("downloads");
+    let _ = std::fs::remove_dir_all(&downloads);
+    std::fs::create_dir_all(&downloads)?;
+    let browser = Browser::start_with_downloads(1280, 1100, Some(&downloads))?;
+    let text = "The cat sat on the mat.";
+    open_app(&browser, &format!("#/attention?text={}", text.replace(' ', "%20")), "attention")?;
+    wait_model(&browser)?;
+    wait_result(&browser, text)?;
+    for view in ["heatmap", "lines", "model", "mean", "rollout", "compare"] {
+        browser.click(&browser.find(&testid(&format!("view-{view}")))?)?;
+        browser.wait_until(&format!("view {view}"), WAIT, || {
+            let chart = browser.find(&testid("attention-chart"))?;
+            let summary: Value = serde_json::from_str(&browser.attr(&chart, "data-summary")?.unwrap_or_default())?;
+            Ok((summary["view"] == view).then_some(()))
+        })?;
+        if view == "compare" {
+            std::thread::sleep(Duration::from_secs(2));
+        }
+        browser.screenshot(&screenshot_dir().join(format!("attention-{view}.png")))?;
+        assert!(browser.current_url()?.contains(&format!("view={view}")));
+    }
+
+    // Model view: a click on a thumbnail opens that head.
+    browser.click(&browser.find(&testid("view-model"))?)?;
+    let chart = browser.find(&testid("attention-chart"))?;
+    browser.scroll_into_view(&chart)?;
+    std::thread::sleep(Duration::from_millis(300));
+    browser.click(&chart)?; // the centre of the grid: some layer/head
+    browser.wait_until("a head opened from the model view", WAIT, || {
+        Ok(browser.current_url()?.contains("view=heatmap").then_some(()))
+    })?;
+
+    // Hide [CLS]/[SEP]: the table loses two rows and renormalises.
+    open_table(&browser)?;
+    let before = table_cells(&browser)?.len();
+    browser.click(&browser.find(&testid("attention-hide-special"))?)?;
+    let after = browser.wait_until("specials hidden", WAIT, || {
+        let n = table_cells(&browser)?.len();
+        Ok((n != before).then_some(n))
+    })?;
+    assert_eq!((before, after), (81, 49));
+    let cells = table_cells(&browser)?;
+    for row in 0..7 {
+        let sum: f64 = cells.iter().skip(row * 7).take(7).map(|c| c.2).sum();
+        assert!((sum - 1.0).abs() < 1e-5, "row {row} sums to {sum}");
+    }
+    browser.screenshot(&screenshot_dir().join("attention-hide-special.png"))?;
+
+    for format in ["png", "svg", "csv", "json"] {
+        browser.click(&browser.find(&testid(&format!("export-{format}")))?)?;
+        browser.wait_until(&format!("a .{format} download"), WAIT, || {
+            let found = std::fs::read_dir(&downloads)?
+                .filter_map(|e| e.ok())
+                .any(|e| e.file_name().to_string_lossy().ends_with(&format!(".{format}")) && e.metadata().map(|m| m.len() > 0).unwrap_or(false));
+            Ok(found.then_some(()))
+        })?;
+    }
+    let csv = std::fs::read_dir(&downloads)?
+        .filter_map(|e| e.ok())
+        .find(|e| e.file_name().to_string_lossy().ends_with(".csv"))
+        .context("csv")?;
+    let csv = std::fs::read_to_string(csv.path())?;
+    assert_eq!(csv.lines().count(), 8, "header + 7 rows without [CLS]/[SEP]");
+    browser.assert_no_console_errors()
+}
+
+#[test]
+fn deep_link_reproduces_the_state() -> Result<()> {
+    let browser = Browser::start(1280, 1000)?;
+    let hash = "#/attention?text=Dog%20bites%20man.&layer=2&head=5&view=lines&hide_special=1";
+    open_app(&browser, hash, "attention")?;
+    wait_model(&browser)?;
+    wait_result(&browser, "Dog bites man.")?;
+    browser.refresh()?;
+    wait_model(&browser)?;
+    wait_result(&browser, "Dog bites man.")?;
+    let chart = browser.find(&testid("attention-chart"))?;
+    let summary: Value = serde_json::from_str(&browser.attr(&chart, "data-summary")?.unwrap_or_default())?;
+    assert_eq!(summary["view"], "lines");
+    assert_eq!((summary["layer"].clone(), summary["head"].clone()), (2.into(), 5.into()));
+    assert_eq!(summary["hide_special"], true);
+    let hide = browser.find(&testid("attention-hide-special"))?;
+    assert_eq!(browser.execute("return arguments[0].checked", vec![hide.to_json()])?, true);
+
+    // Out of range: a notice, and the nearest valid state.
+    open_app(&browser, "#/attention?layer=40&head=3&view=sideways", "attention")?;
+    let notices = browser.wait_for(&testid("attention-notices"), WAIT)?;
+    let text = browser.text(&notices)?;
+    assert!(text.contains("sideways") && text.contains("6 layers"), "{text}");
+    browser.wait_until("layer fitted to the model", WAIT, || Ok(browser.current_url()?.contains("layer=0").then_some(())))?;
+    browser.assert_no_console_errors()
+}
+
+#[test]
+fn fast_typing_ends_with_the_map_of_the_final_text() -> Result<()> {
+    let browser = Browser::start(1280, 1000)?;
+    open_app(&browser, "#/attention", "attention")?;
+    wait_model(&browser)?;
+    let input = browser.find(&testid("attention-text"))?;
+    browser.clear(&input)?;
+    let text = "Attention lets every word look at all other words"; // 50 characters
+    assert_eq!(text.chars().count(), 50);
+    for ch in text.chars() {
+        browser.send_keys(&input, &ch.to_string())?;
+    }
+    wait_result(&browser, text)?;
+    // And it stays on the final text (no stale result arrives later).
+    std::thread::sleep(Duration::from_secs(2));
+    let view = browser.find(&testid("attention-view"))?;
+    assert_eq!(browser.attr(&view, "data-text")?.as_deref(), Some(text));
+    browser.assert_no_console_errors()
+}
