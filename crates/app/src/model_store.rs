@@ -29,8 +29,16 @@ pub enum ModelStatus {
 /// What to load; kept so that Retry can ask again.
 #[derive(Clone, Debug, PartialEq)]
 pub enum LoadRequest {
-    Url { base: String, weights: Option<String> },
-    Files { name: String, config: Rc<Vec<u8>>, weights: Rc<Vec<u8>>, tokenizer: (TokenizerKind, Rc<Vec<u8>>) },
+    Url {
+        base: String,
+        weights: Option<String>,
+    },
+    Files {
+        name: String,
+        config: Rc<Vec<u8>>,
+        weights: Rc<Vec<u8>>,
+        tokenizer: (TokenizerKind, Rc<Vec<u8>>),
+    },
 }
 
 #[derive(Clone, Copy)]
@@ -78,7 +86,12 @@ impl ModelStore {
 
     fn on_event(&self, event: ClientEvent) {
         match event {
-            ClientEvent::Progress { file, received_bytes, total_bytes, from_cache } => {
+            ClientEvent::Progress {
+                file,
+                received_bytes,
+                total_bytes,
+                from_cache,
+            } => {
                 self.status.update(|status| {
                     let mut files = match status {
                         ModelStatus::Loading(files) => std::mem::take(files),
@@ -90,7 +103,12 @@ impl ModelStore {
                             f.total_bytes = total_bytes;
                             f.from_cache = from_cache;
                         }
-                        None => files.push(FileProgress { file, received_bytes, total_bytes, from_cache }),
+                        None => files.push(FileProgress {
+                            file,
+                            received_bytes,
+                            total_bytes,
+                            from_cache,
+                        }),
                     }
                     *status = ModelStatus::Loading(files);
                 });
@@ -131,7 +149,12 @@ impl ModelStore {
         };
         match request {
             LoadRequest::Url { base, weights } => client.load_url(base, weights),
-            LoadRequest::Files { name, config, weights, tokenizer } => client.load_files(
+            LoadRequest::Files {
+                name,
+                config,
+                weights,
+                tokenizer,
+            } => client.load_files(
                 name,
                 config.as_ref().clone(),
                 weights.as_ref().clone(),
@@ -143,7 +166,10 @@ impl ModelStore {
     /// Loads `request` unless it is what is already loaded or loading.
     pub fn ensure_loaded(&self, request: LoadRequest) {
         // A failed load is retried by the user (Retry), not by every redraw.
-        if !self.last_request.with_value(|r| r.as_ref() == Some(&request)) {
+        if !self
+            .last_request
+            .with_value(|r| r.as_ref() == Some(&request))
+        {
             self.load(request);
         }
     }
@@ -191,7 +217,10 @@ impl ModelStore {
     /// Asks the worker for this input unless it is cached or already asked.
     pub fn request(&self, text: &str, pair: Option<&str>) {
         let key = (text.to_string(), pair.map(str::to_string));
-        if self.results.with_untracked(|c| c.iter().any(|r| r.text == key.0 && r.pair == key.1)) {
+        if self
+            .results
+            .with_untracked(|c| c.iter().any(|r| r.text == key.0 && r.pair == key.1))
+        {
             return;
         }
         if self.requested.with_value(|r| r.as_ref() == Some(&key)) {

@@ -51,7 +51,16 @@ pub fn draw_attention_compare<DB: DrawingBackend>(
     }
     area.fill(&WHITE)?;
     let body = match &options.title {
-        Some(title) => area.titled(title, font(Sizes::of(area).title * 1.1))?,
+        Some(title) => {
+            // above the maps, where there is room for it
+            let style = font(Sizes::of(area).title * 1.1);
+            let (_, th) = area.estimate_text_size(title, &style)?;
+            if th * 4 < area.dim_in_pixel().1 {
+                area.titled(title, style)?
+            } else {
+                area.clone()
+            }
+        }
         None => area.clone(),
     };
     let (w, _) = body.dim_in_pixel();
@@ -71,24 +80,23 @@ pub fn draw_attention_compare<DB: DrawingBackend>(
         specs.push(spec);
     }
 
-    // The same label area under both, so that the maps line up.
+    // The higher of the two x label areas under both, so that the maps
+    // line up.
     let areas = [&left_area, &right_area];
-    let mut layouts = Vec::with_capacity(2);
+    let mut x_area = None;
     for (spec, panel_area) in specs.iter().zip(areas) {
-        layouts.push(if spec.matrix.is_empty() {
-            None
-        } else {
-            Some(Layout::of(panel_area, spec)?)
-        });
+        if !spec.matrix.is_empty() {
+            let own = Layout::of(panel_area, spec)?.x_area;
+            x_area = Some(x_area.map_or(own, |a: i32| a.max(own)));
+        }
     }
-    let x_area = layouts.iter().flatten().map(|l| l.x_area).max();
     let mut maps = Vec::with_capacity(2);
     let mut plot_rows = None;
-    for ((spec, panel_area), layout) in specs.iter().zip(areas).zip(&mut layouts) {
-        match layout {
-            Some(layout) => {
-                layout.x_area = x_area.unwrap_or(layout.x_area);
-                let (map, rect) = draw_with_layout(panel_area, spec, layout)?;
+    for (spec, panel_area) in specs.iter().zip(areas) {
+        match x_area.filter(|_| !spec.matrix.is_empty()) {
+            Some(x_area) => {
+                let layout = Layout::with_x_area(panel_area, spec, x_area)?;
+                let (map, rect) = draw_with_layout(panel_area, spec, &layout)?;
                 plot_rows.get_or_insert((rect.y0, rect.y1));
                 maps.push(map);
             }

@@ -13,7 +13,7 @@ use crate::grid::CellGrid;
 use crate::hover::{fmt_value, HoverMap, HoverTarget, HoverValue, PixelRect};
 use crate::message::draw_message;
 use crate::palette::{series_color, INK};
-use crate::style::{font, with_color, Sizes, MIN_PX};
+use crate::style::{centered, font, with_color, Sizes, MIN_PX};
 
 /// Weights below this get no line: they would be all but invisible, and
 /// there can be thousands of them.
@@ -72,7 +72,7 @@ pub fn draw_attention_lines<DB: DrawingBackend>(
     let pitch = body_h as f64 / t as f64;
     let size = (pitch / LINE).clamp(MIN_PX, sizes.tick);
     let step = if pitch > 0.0 {
-        ((size * LINE / pitch).ceil().max(1.0) as usize).min(t)
+        ((size * LINE / pitch - 1e-9).ceil().max(1.0) as usize).min(t)
     } else {
         t
     };
@@ -95,16 +95,16 @@ pub fn draw_attention_lines<DB: DrawingBackend>(
     let q_text_x = queries.rect.x1 - gap / 2;
     let k_text_x = keys.rect.x0 + gap / 2;
 
-    let center = HPos::Center;
+    let heading_y = by + margin + heading_h / 2;
     area.draw_text(
         "query",
-        &heading.pos(Pos::new(center, VPos::Center)),
-        at((queries.rect.x1 - col_w / 2, by + margin + heading_h / 2)),
+        &centered(heading.clone()),
+        at((queries.rect.x1 - col_w / 2, heading_y)),
     )?;
     area.draw_text(
         "key",
-        &heading.pos(Pos::new(center, VPos::Center)),
-        at((keys.rect.x0 + col_w / 2, by + margin + heading_h / 2)),
+        &centered(heading),
+        at((keys.rect.x0 + col_w / 2, heading_y)),
     )?;
 
     // The lines, faintest first so that strong ones stay on top.

@@ -119,16 +119,21 @@ pub fn draw_attention_model_grid<DB: DrawingBackend>(
     let size = (pitch as f64 * 0.55).clamp(MIN_PX, sizes.tick);
     let (left, top) = label_room(size)?;
     pitch = pitch.max(pitch_for((left, top)));
-    let step = ((size * 1.15 / pitch as f64).ceil() as usize).max(1);
+    // every label where they fit: rows by their height, columns by width
+    let every = |room: f64| ((room / pitch as f64 - 1e-9).ceil() as usize).max(1);
+    let row_step = every(size * 1.15);
+    let widest_head = area.estimate_text_size(&format!("H{}", heads - 1), &font(size))?;
+    let col_step = every(widest_head.0 as f64 + size * 0.4);
     let grid_w = pitch * heads as i32;
     let x0 = bx + left + margin + ((w - left - 2 * margin - grid_w) / 2).max(0);
-    let y0 = by + top + margin;
+    let grid_h = pitch * layers as i32;
+    let y0 = by + top + margin + ((h - top - 2 * margin - grid_h) / 2).max(0);
     let heads_grid = CellGrid::new(
         PixelRect {
             x0,
             y0,
             x1: x0 + grid_w,
-            y1: y0 + pitch * layers as i32,
+            y1: y0 + grid_h,
         },
         layers,
         heads,
@@ -181,12 +186,12 @@ pub fn draw_attention_model_grid<DB: DrawingBackend>(
     let label_font = font(size);
     let row_style = label_font.pos(Pos::new(HPos::Right, VPos::Center));
     let col_style = label_font.pos(Pos::new(HPos::Center, VPos::Bottom));
-    for layer in (0..layers).step_by(step) {
+    for layer in (0..layers).step_by(row_step) {
         let (_, y) = heads_grid.cell_center(layer, 0);
         let x = x0 - (size * 0.4) as i32;
         area.draw_text(&format!("L{layer}"), &row_style, (x - bx, y - by))?;
     }
-    for head in (0..heads).step_by(step) {
+    for head in (0..heads).step_by(col_step) {
         let (x, _) = heads_grid.cell_center(0, head);
         let y = y0 - (size * 0.3) as i32;
         area.draw_text(&format!("H{head}"), &col_style, (x - bx, y - by))?;

@@ -42,7 +42,9 @@ pub fn draw_colorbar<DB: DrawingBackend>(
 ) -> Result<(), ChartError> {
     let (_, base_y) = area.get_base_pixel();
     let (w, h) = area.dim_in_pixel();
-    let (w, h) = (w as i32, h as i32);
+    // an area squeezed below nothing reports a wrapped-around size
+    let size = |n: u32| i32::try_from(n).unwrap_or(0);
+    let (w, h) = (size(w), size(h));
     let top = (y0 - base_y).clamp(0, h);
     let bottom = (base_y + h - y1).clamp(0, h - top);
     let gap = (sizes.tick * 0.6) as i32;

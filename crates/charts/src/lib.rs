@@ -36,7 +36,7 @@ pub mod hover;
 mod legend;
 pub mod matrix;
 pub mod matrix_heatmap;
-mod message;
+pub mod message;
 pub mod palette;
 pub mod pe_heatmap;
 pub mod pe_lines;

@@ -172,7 +172,7 @@ pub fn draw_matrix_heatmap<DB: DrawingBackend>(
 
 /// Where the labels go and how large they are, worked out before anything
 /// is drawn, so that two heatmaps side by side can share their label areas.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone)]
 pub(crate) struct Layout {
     sizes: Sizes,
     bar_w: u32,
@@ -191,6 +191,16 @@ impl Layout {
     pub(crate) fn of<DB: DrawingBackend>(
         area: &DrawingArea<DB, Shift>,
         spec: &HeatmapSpec,
+    ) -> Result<Layout, ChartError> {
+        Layout::with_x_area(area, spec, 0)
+    }
+
+    /// The same with an x label area at least `min_x_area` high, to line
+    /// the plot up with a neighbour's.
+    pub(crate) fn with_x_area<DB: DrawingBackend>(
+        area: &DrawingArea<DB, Shift>,
+        spec: &HeatmapSpec,
+        min_x_area: i32,
     ) -> Result<Layout, ChartError> {
         let m = &spec.matrix;
         let sizes = Sizes::of(area);
@@ -217,53 +227,71 @@ impl Layout {
             Some(_) => sizes.y_label_area(widest(&spec.y, &all(m.rows()), sizes.tick)?),
             None => sizes.y_label_area(widest(&spec.y, &old_y_ticks, sizes.tick)?),
         };
-        let plot_w = (w - bar_w) as f64 - sizes.margin() as f64 - y_area_max as f64;
-        let x_pitch = plot_w / m.cols() as f64;
         // Auto: every label across when they all fit, else all upright.
-        let all_fit_across = match (&spec.x_label_direction, &spec.x.labels) {
-            (LabelDirection::Auto, Some(_)) => {
-                let across = widest(&spec.x, &all(m.cols()), sizes.tick)? as f64;
-                across + sizes.tick * 0.5 <= x_pitch
+        let x_layout = |y_area: i32| -> Result<(bool, f64, Vec<usize>, i32), ChartError> {
+            let plot_w = (w - bar_w) as f64 - sizes.margin() as f64 - y_area as f64;
+            let x_pitch = plot_w / m.cols() as f64;
+            let all_fit_across = match (&spec.x_label_direction, &spec.x.labels) {
+                (LabelDirection::Auto, Some(_)) => {
+                    let across = widest(&spec.x, &all(m.cols()), sizes.tick)? as f64;
+                    across + sizes.tick * 0.5 <= x_pitch
+                }
+                _ => false,
+            };
+            let vertical = match spec.x_label_direction {
+                LabelDirection::Horizontal => false,
+                LabelDirection::Vertical => true,
+                LabelDirection::Auto => spec.x.labels.is_some() && !all_fit_across,
+            };
+            let (size, ticks, x_area) = if vertical {
+                let (size, ticks) = stacked_labels(m.cols(), x_pitch, sizes.tick);
+                let longest = widest(&spec.x, &ticks, size)? as f64;
+                let area = 2.0 * TICK_MARK as f64 + longest + sizes.tick * 0.3 + sizes.title * 1.3;
+                (size, ticks, area as i32)
+            } else if all_fit_across {
+                (sizes.tick, all(m.cols()), sizes.x_label_area())
+            } else {
+                let ticks = axis_ticks(&spec.x, m.cols(), w as f64 * 0.8, sizes.tick);
+                (sizes.tick, ticks, sizes.x_label_area())
+            };
+            Ok((vertical, size, ticks, x_area.max(min_x_area)))
+        };
+        let caption_h = match &spec.caption {
+            Some(caption) => {
+                let th = area.estimate_text_size(caption, &caption_font(&sizes))?.1;
+                (th + 2 * (th / 2).min(5)) as f64
             }
-            _ => false,
+            None => 0.0,
         };
-        let x_vertical = match spec.x_label_direction {
-            LabelDirection::Horizontal => false,
-            LabelDirection::Vertical => true,
-            LabelDirection::Auto => spec.x.labels.is_some() && !all_fit_across,
+        let bottom_margin = match spec.x_side {
+            XAxisSide::Bottom => 0.0,
+            XAxisSide::Top => sizes.margin() as f64,
         };
-        let (x_font, x_ticks, x_area) = if x_vertical {
-            let (size, ticks) = stacked_labels(m.cols(), x_pitch, sizes.tick);
-            let longest = widest(&spec.x, &ticks, size)? as f64;
-            let area = 2.0 * TICK_MARK as f64 + longest + sizes.tick * 0.3 + sizes.title * 1.3;
-            (size, ticks, area as i32)
-        } else if all_fit_across {
-            (sizes.tick, all(m.cols()), sizes.x_label_area())
-        } else {
-            let ticks = axis_ticks(&spec.x, m.cols(), w as f64 * 0.8, sizes.tick);
-            (sizes.tick, ticks, sizes.x_label_area())
-        };
-
-        let (y_font, y_ticks) = match &spec.y.labels {
-            Some(_) => {
-                let caption_h = match &spec.caption {
-                    Some(caption) => {
-                        let th = area.estimate_text_size(caption, &caption_font(&sizes))?.1;
-                        (th + 2 * (th / 2).min(5)) as f64
-                    }
-                    None => 0.0,
-                };
-                let bottom_margin = match spec.x_side {
-                    XAxisSide::Bottom => 0.0,
-                    XAxisSide::Top => sizes.margin() as f64,
-                };
-                let plot_h =
-                    h as f64 - sizes.margin() as f64 - caption_h - x_area as f64 - bottom_margin;
-                stacked_labels(m.rows(), plot_h / m.rows() as f64, sizes.tick)
+        let y_layout = |x_area: i32, max_size: f64| -> (f64, Vec<usize>) {
+            match &spec.y.labels {
+                Some(_) => {
+                    let plot_h = h as f64
+                        - sizes.margin() as f64
+                        - caption_h
+                        - x_area as f64
+                        - bottom_margin;
+                    stacked_labels(m.rows(), plot_h / m.rows() as f64, max_size)
+                }
+                None => (sizes.tick, old_y_ticks.clone()),
             }
-            None => (sizes.tick, old_y_ticks),
         };
-        let y_area = sizes.y_label_area(widest(&spec.y, &y_ticks, y_font)?);
+        // Twice: the x labels for the width the widest possible y labels
+        // leave, the y labels for the height those leave; then the x labels
+        // for the width these y labels leave, and the y labels again, never
+        // wider than before, so the plot is as wide as the x labels assume.
+        let (_, _, _, x_area) = x_layout(y_area_max)?;
+        let (first_font, first_ticks) = y_layout(x_area, sizes.tick);
+        let first_y_area = sizes.y_label_area(widest(&spec.y, &first_ticks, first_font)?);
+        let (x_vertical, x_font, x_ticks, x_area) = x_layout(first_y_area)?;
+        let (y_font, y_ticks) = y_layout(x_area, first_font);
+        let y_area = sizes
+            .y_label_area(widest(&spec.y, &y_ticks, y_font)?)
+            .min(first_y_area);
         Ok(Layout {
             sizes,
             bar_w,
@@ -413,7 +441,8 @@ fn draw_upright_x_labels<DB: DrawingBackend>(
 fn stacked_labels(n: usize, pitch: f64, max_size: f64) -> (f64, Vec<usize>) {
     let size = (pitch / LINE).clamp(MIN_PX, max_size.max(MIN_PX));
     let step = if pitch > 0.0 {
-        ((size * LINE / pitch).ceil().max(1.0) as usize).min(n.max(1))
+        // less a rounding error: labels that just fit are all written
+        ((size * LINE / pitch - 1e-9).ceil().max(1.0) as usize).min(n.max(1))
     } else {
         n.max(1)
     };

@@ -4,12 +4,15 @@ mod common;
 
 use attend_charts::colorbar::colorbar_ticks;
 use attend_charts::{
-    draw_embedding_scatter, draw_matrix_heatmap, draw_pe_heatmap, draw_pe_lines,
-    draw_pe_similarity, AxisSpec, CellGrid, ChartError, ColorScale, EmbeddingScatterData,
-    HeatmapSpec, Matrix, RowOrder,
+    draw_attention_compare, draw_attention_heatmap, draw_attention_lines,
+    draw_attention_model_grid, draw_embedding_scatter, draw_matrix_heatmap, draw_pe_heatmap,
+    draw_pe_lines, draw_pe_similarity, AttentionOptions, AttentionPanel, AttentionScale,
+    AttentionShape, AxisSpec, CellGrid, ChartError, ColorScale, EmbeddingScatterData, HeatmapSpec,
+    HoverTarget, Matrix, ModelGridOptions, Palette, RowOrder, XAxisSide, MIN_LINE_WEIGHT,
 };
 use attend_core::{positional_encoding, PositionalEncoding};
-use common::{count, render, render_err};
+use common::{count, render, render_err, sentence, texts, tokens, toy_attention};
+use plotters::style::RGBColor;
 
 fn scatter(n: usize) -> EmbeddingScatterData {
     EmbeddingScatterData {
@@ -268,4 +271,438 @@ fn nan_cells_are_drawn_grey() {
     let (svg, hover) = render((300, 200), |a| draw_matrix_heatmap(a, &HeatmapSpec::new(m)));
     assert!(svg.contains("#A0A0A0"), "grey cell");
     assert!(!hover.is_empty());
+}
+
+/// `#RRGGBB` as the SVG writes it.
+fn hex(c: RGBColor) -> String {
+    format!("#{:02X}{:02X}{:02X}", c.0, c.1, c.2)
+}
+
+/// Texts that look like a weight written in a cell: `0.25`.
+fn cell_numbers(svg: &str) -> Vec<String> {
+    texts(svg)
+        .into_iter()
+        .filter(|t| t.len() == 4 && t.as_bytes()[1] == b'.' && t.parse::<f64>().is_ok())
+        .map(String::from)
+        .collect()
+}
+
+#[test]
+fn attention_weights_are_written_in_the_cells_up_to_twenty_tokens() {
+    for (t, size) in [(6, (560, 480)), (20, (1000, 1000)), (21, (1000, 1000))] {
+        let (words, weights) = (sentence(t), toy_attention(t, 1));
+        let (svg, _) = render(size, |area| {
+            draw_attention_heatmap(area, &words, &weights, &AttentionOptions::default())
+        });
+        let mut written = cell_numbers(&svg);
+        if t <= 20 {
+            let mut expected: Vec<String> = weights.iter().map(|w| format!("{w:.2}")).collect();
+            written.sort();
+            expected.sort();
+            assert_eq!(written, expected, "{t} tokens");
+        } else {
+            assert!(written.is_empty(), "{t} tokens: {written:?}");
+        }
+    }
+}
+
+/// `(x, text)` of every upright text.
+fn upright_texts(svg: &str) -> Vec<(i32, String)> {
+    let lines: Vec<&str> = svg.lines().collect();
+    lines
+        .windows(2)
+        .filter(|w| w[0].starts_with("<text") && w[0].contains("rotate(270"))
+        .map(|w| (attr(w[0], "x"), w[1].to_string()))
+        .collect()
+}
+
+#[test]
+fn forty_tokens_keep_every_label_with_keys_upright_on_their_columns() {
+    let (words, weights) = (sentence(41), toy_attention(41, 2));
+    for key_side in [XAxisSide::Bottom, XAxisSide::Top] {
+        let options = AttentionOptions {
+            key_side,
+            ..AttentionOptions::default()
+        };
+        let (svg, hover) = render((720, 720), |area| {
+            draw_attention_heatmap(area, &words, &weights, &options)
+        });
+        let grid = CellGrid::new(hover.plot_rect(), 41, 41);
+        let keys: Vec<(i32, String)> = upright_texts(&svg)
+            .into_iter()
+            .filter(|(_, t)| words.contains(t))
+            .collect();
+        let names: Vec<&String> = keys.iter().map(|(_, t)| t).collect();
+        assert_eq!(
+            names,
+            words.iter().collect::<Vec<_>>(),
+            "every key, in order"
+        );
+        for (k, (x, _)) in keys.iter().enumerate() {
+            let cell = grid.cell_rect(0, k);
+            assert!((cell.x0..cell.x1).contains(x), "key {k} at x={x}, {cell:?}");
+        }
+        // every query down the side too: each token written twice
+        let all = texts(&svg);
+        for w in &words {
+            assert_eq!(all.iter().filter(|t| *t == w).count(), 2, "{w}");
+        }
+        // the key axis title on the keys' side
+        let title_y = text_positions(&svg, "key")[0].1;
+        let r = hover.plot_rect();
+        match key_side {
+            XAxisSide::Bottom => assert!(title_y > r.y1),
+            XAxisSide::Top => assert!(title_y < r.y0),
+        }
+    }
+}
+
+#[test]
+fn short_sentences_keep_their_key_labels_across() {
+    let words = tokens(&["[CLS]", "the", "cat", "sat", "down", "[SEP]"]);
+    let weights = toy_attention(6, 0);
+    let (svg, _) = render((560, 480), |area| {
+        draw_attention_heatmap(area, &words, &weights, &AttentionOptions::default())
+    });
+    assert!(upright_texts(&svg).iter().all(|(_, t)| !words.contains(t)));
+    for w in &words {
+        assert_eq!(texts(&svg).iter().filter(|t| *t == w).count(), 2, "{w}");
+    }
+}
+
+#[test]
+fn attention_colours_follow_the_palette_and_the_scale() {
+    let one = tokens(&["[CLS]"]);
+    for (palette, top) in [
+        (Palette::Viridis, RGBColor(253, 231, 37)),
+        (Palette::Cividis, RGBColor(254, 232, 56)),
+    ] {
+        let options = AttentionOptions {
+            palette,
+            ..AttentionOptions::default()
+        };
+        let (svg, _) = render((300, 300), |a| {
+            draw_attention_heatmap(a, &one, &[1.0], &options)
+        });
+        assert!(
+            svg.contains(&format!("fill=\"{}\"", hex(top))),
+            "{palette:?}"
+        );
+    }
+    // fitted, the largest weight gets the top colour even when it is 0.75
+    let two = tokens(&["a", "b"]);
+    let weights = [0.5, 0.5, 0.25, 0.75];
+    let top = format!("fill=\"{}\"", hex(Palette::Viridis.color(1.0)));
+    for (scale, has_top) in [
+        (AttentionScale::Unit, false),
+        (AttentionScale::Fitted, true),
+    ] {
+        let options = AttentionOptions {
+            scale,
+            ..AttentionOptions::default()
+        };
+        let (svg, _) = render((300, 300), |a| {
+            draw_attention_heatmap(a, &two, &weights, &options)
+        });
+        let plot_rects = svg
+            .lines()
+            .filter(|l| l.starts_with("<rect") && l.contains(&top) && !l.contains("height=\"1\""))
+            .count();
+        assert_eq!(plot_rects > 0, has_top, "{scale:?}");
+    }
+}
+
+/// `(opacity, first point)` of every line.
+fn lines_of(svg: &str) -> Vec<(f64, (i32, i32))> {
+    svg.lines()
+        .filter(|l| l.starts_with("<polyline"))
+        .map(|l| {
+            let opacity = l.split("opacity=\"").nth(1).unwrap();
+            let opacity: f64 = opacity[..opacity.find('"').unwrap()].parse().unwrap();
+            let points = l.split("points=\"").nth(1).unwrap();
+            let first = points.split_whitespace().next().unwrap();
+            let (x, y) = first.split_once(',').unwrap();
+            (opacity, (x.parse().unwrap(), y.parse().unwrap()))
+        })
+        .collect()
+}
+
+#[test]
+fn head_view_draws_a_line_per_visible_weight_and_focus_keeps_one_querys() {
+    for t in [6, 12] {
+        let (words, weights) = (sentence(t), toy_attention(t, 5));
+        let visible = |w: &&f32| **w >= MIN_LINE_WEIGHT;
+        let (svg, _) = render((480, 400), |area| {
+            draw_attention_lines(area, &words, &weights, None)
+        });
+        let lines = lines_of(&svg);
+        assert_eq!(lines.len(), weights.iter().filter(visible).count());
+        // opacity is the weight, the faintest drawn first
+        let mut expected: Vec<f64> = weights.iter().filter(visible).map(|&w| w as f64).collect();
+        expected.sort_by(f64::total_cmp);
+        let drawn: Vec<f64> = lines.iter().map(|l| l.0).collect();
+        for (d, e) in drawn.iter().zip(&expected) {
+            assert!((d - e).abs() < 1e-6, "{d} vs {e}");
+        }
+        assert_eq!(count(&svg, "<rect"), 1, "the background, no highlight");
+
+        for focus in [0, 2, t - 1] {
+            let (svg, hover) = render((480, 400), |area| {
+                draw_attention_lines(area, &words, &weights, Some(focus))
+            });
+            let lines = lines_of(&svg);
+            let row = &weights[focus * t..(focus + 1) * t];
+            assert_eq!(
+                lines.len(),
+                row.iter().filter(visible).count(),
+                "focus {focus}"
+            );
+            // all from the focused query's row
+            let y = CellGrid::new(hover.plot_rect(), t, 1)
+                .cell_center(focus, 0)
+                .1;
+            assert!(lines.iter().all(|l| l.1 .1 == y), "{lines:?} from y={y}");
+            // the focused query is tinted and written in the line colour
+            assert_eq!(
+                count(&svg, "<rect"),
+                2,
+                "the background and a highlight band"
+            );
+            let blue: Vec<&str> = svg
+                .lines()
+                .collect::<Vec<_>>()
+                .windows(2)
+                .filter(|w| w[0].starts_with("<text") && w[0].contains("#0072B2"))
+                .map(|w| w[1])
+                .collect();
+            assert_eq!(blue, [words[focus].as_str()]);
+        }
+    }
+}
+
+#[test]
+fn model_grid_of_a_whole_model_is_drawn_per_pixel() {
+    // BERT-base-like: 6 layers shown × 12 heads, 128 tokens
+    let (layers, heads, t) = (6, 12, 128);
+    let weights: Vec<f32> = (0..(layers * heads) as u32)
+        .flat_map(|i| toy_attention(t, i))
+        .collect();
+    let shape = AttentionShape::new(layers, heads, t);
+    let started = std::time::Instant::now();
+    let (svg, hover) = render((900, 520), |area| {
+        draw_attention_model_grid(
+            area,
+            &weights,
+            shape,
+            &ModelGridOptions {
+                highlight: Some((5, 11)),
+                ..ModelGridOptions::default()
+            },
+        )
+    });
+    let elapsed = started.elapsed();
+    let r = hover.plot_rect();
+    let pixels = (r.width() * r.height()) as usize;
+    let rects = count(&svg, "<rect");
+    assert!(rects <= pixels + 2, "{rects} rects for {pixels} pixels");
+    assert!(rects < layers * heads * t * t / 8, "{rects} rects");
+    assert!(elapsed.as_secs() < 20, "took {elapsed:?}");
+    for l in 0..layers {
+        assert!(svg.contains(&format!(">\nL{l}\n</text>")), "L{l}");
+    }
+    for h in 0..heads {
+        assert!(svg.contains(&format!(">\nH{h}\n</text>")), "H{h}");
+    }
+    let grid = CellGrid::new(r, layers, heads);
+    assert_eq!(
+        hover.at(grid.cell_center(5, 11)).unwrap().target,
+        HoverTarget::Head { layer: 5, head: 11 }
+    );
+}
+
+#[test]
+fn compare_shares_one_colour_scale_and_one_colour_bar() {
+    let a = tokens(&["[CLS]", "dog", "bites", "man", "[SEP]"]);
+    let b = tokens(&["[CLS]", "man", "bites", "dog", "[SEP]"]);
+    let (wa, wb) = (toy_attention(5, 1), toy_attention(5, 4));
+    let left = AttentionPanel {
+        name: "Dog bites man",
+        tokens: &a,
+        weights: &wa,
+    };
+    let right = AttentionPanel {
+        name: "Man bites dog",
+        tokens: &b,
+        weights: &wb,
+    };
+    let (svg, _) = render((900, 460), |area| {
+        draw_attention_compare(area, &left, &right, &AttentionOptions::default())
+    });
+    assert_eq!(texts(&svg).iter().filter(|t| **t == "1.0").count(), 1);
+    assert!(svg.contains("Dog bites man") && svg.contains("Man bites dog"));
+    // fitted to both: the right map's largest weight is below the left's,
+    // so it does not get the top colour
+    let options = AttentionOptions {
+        scale: AttentionScale::Fitted,
+        ..AttentionOptions::default()
+    };
+    let (svg, _) = render((900, 460), |area| {
+        draw_attention_compare(area, &left, &right, &options)
+    });
+    let both: Vec<f32> = [wa.clone(), wb.clone()].concat();
+    let shared = ColorScale::fit(&both);
+    let right_max = wb.iter().cloned().fold(f32::MIN, f32::max) as f64;
+    assert!(right_max < wa.iter().cloned().fold(f32::MIN, f32::max) as f64);
+    for w in wa.iter().chain(&wb) {
+        let fill = format!("fill=\"{}\"", hex(shared.color(*w as f64)));
+        assert!(svg.contains(&fill), "{w} as {fill}");
+    }
+    assert_ne!(
+        hex(shared.color(right_max)),
+        hex(Palette::Viridis.color(1.0))
+    );
+}
+
+#[test]
+fn attention_charts_refuse_mismatched_inputs() {
+    let three = sentence(3);
+    let nine = toy_attention(3, 0);
+    let eight = &nine[..8];
+    let ok = AttentionPanel {
+        name: "ok",
+        tokens: &three,
+        weights: &nine,
+    };
+    let broken = AttentionPanel {
+        name: "broken",
+        tokens: &three,
+        weights: eight,
+    };
+    let options = AttentionOptions::default();
+    let grid = ModelGridOptions::default();
+    let errors = [
+        render_err((300, 200), |a| {
+            draw_attention_heatmap(a, &three, eight, &options)
+        }),
+        render_err((300, 200), |a| {
+            draw_attention_heatmap(a, &[], &nine, &options)
+        }),
+        render_err((300, 200), |a| draw_attention_lines(a, &three, eight, None)),
+        render_err((300, 200), |a| {
+            draw_attention_lines(a, &three, &nine, Some(3))
+        }),
+        render_err((300, 200), |a| {
+            draw_attention_model_grid(a, &nine, AttentionShape::new(2, 1, 3), &grid)
+        }),
+        render_err((300, 200), |a| {
+            draw_attention_model_grid(
+                a,
+                &nine,
+                AttentionShape::new(1, 1, 3),
+                &ModelGridOptions {
+                    highlight: Some((0, 1)),
+                    ..grid
+                },
+            )
+        }),
+        render_err((300, 200), |a| {
+            draw_attention_compare(a, &ok, &broken, &options)
+        }),
+        render_err((300, 200), |a| {
+            draw_attention_compare(a, &broken, &ok, &options)
+        }),
+    ];
+    for e in errors {
+        assert!(matches!(e, ChartError::InvalidData(_)), "{e}");
+    }
+}
+
+#[test]
+fn attention_charts_draw_a_single_token_and_say_when_there_is_none() {
+    let one = sentence(1);
+    let options = AttentionOptions::default();
+    let grid = ModelGridOptions::default();
+    let single = AttentionPanel {
+        name: "one",
+        tokens: &one,
+        weights: &[1.0],
+    };
+    let none = AttentionPanel {
+        name: "none",
+        tokens: &[],
+        weights: &[],
+    };
+    let drawn = [
+        render((400, 300), |a| {
+            draw_attention_heatmap(a, &one, &[1.0], &options)
+        }),
+        render((400, 300), |a| {
+            draw_attention_lines(a, &one, &[1.0], Some(0))
+        }),
+        render((400, 300), |a| {
+            draw_attention_model_grid(a, &[1.0], AttentionShape::new(1, 1, 1), &grid)
+        }),
+        render((400, 300), |a| {
+            draw_attention_compare(a, &single, &single, &options)
+        }),
+        render((400, 300), |a| {
+            draw_attention_compare(a, &single, &none, &options)
+        }),
+    ];
+    for (svg, hover) in &drawn {
+        assert!(!hover.is_empty());
+        let r = hover.plot_rect();
+        assert!(hover.at((r.x0, r.y0)).is_some(), "{r:?}\n{svg}");
+    }
+    // one sentence missing: its half says so
+    assert!(drawn[4].0.contains("no tokens to show"));
+    let empty = [
+        render((300, 200), |a| {
+            draw_attention_heatmap(a, &[], &[], &options)
+        }),
+        render((300, 200), |a| draw_attention_lines(a, &[], &[], None)),
+        render((300, 200), |a| {
+            draw_attention_model_grid(a, &[], AttentionShape::new(6, 12, 0), &grid)
+        }),
+        render((300, 200), |a| {
+            draw_attention_compare(a, &none, &none, &options)
+        }),
+    ];
+    for (svg, hover) in empty {
+        assert!(hover.is_empty());
+        assert_eq!(hover.at((150, 100)), None);
+        assert_eq!(count(&svg, "<text"), 1, "{svg}");
+    }
+}
+
+#[test]
+fn attention_charts_in_tiny_areas_do_not_panic() {
+    let (words, weights) = (sentence(8), toy_attention(8, 0));
+    let stack: Vec<f32> = (0..4).flat_map(|i| toy_attention(8, i)).collect();
+    let panel = AttentionPanel {
+        name: "tiny",
+        tokens: &words,
+        weights: &weights,
+    };
+    let options = AttentionOptions::titled("Layer 0, head 0");
+    for size in [(1, 1), (10, 10), (40, 30)] {
+        let _ = render(size, |a| {
+            draw_attention_heatmap(a, &words, &weights, &options)
+        });
+        let _ = render(size, |a| draw_attention_lines(a, &words, &weights, Some(1)));
+        let _ = render(size, |a| {
+            draw_attention_model_grid(
+                a,
+                &stack,
+                AttentionShape::new(2, 2, 8),
+                &ModelGridOptions {
+                    highlight: Some((1, 1)),
+                    ..ModelGridOptions::default()
+                },
+            )
+        });
+        let _ = render(size, |a| {
+            draw_attention_compare(a, &panel, &panel, &options)
+        });
+    }
 }

@@ -384,7 +384,10 @@ fn attention_lines_hover_names_the_token_on_either_side() {
             );
         }
         // between the columns, over the lines: nothing
-        assert_eq!(hover.at(((r.x0 + r.x1) / 2, rows.cell_center(2, 0).1)), None);
+        assert_eq!(
+            hover.at(((r.x0 + r.x1) / 2, rows.cell_center(2, 0).1)),
+            None
+        );
     }
 }
 
@@ -439,6 +442,60 @@ fn model_grid_hover_is_right_in_a_sub_area() {
     );
 }
 
+/// Where the compare chart's hover answers for `panel`: its map.
+fn panel_rect(hover: &HoverMap, panel: usize) -> PixelRect {
+    let r = hover.plot_rect();
+    let is_panel = |px: (i32, i32)| {
+        matches!(
+            hover.at(px).map(|h| h.target),
+            Some(HoverTarget::PanelCell { panel: p, .. }) if p == panel
+        )
+    };
+    let span = |hits: Vec<i32>| (hits[0], hits[hits.len() - 1] + 1);
+    let mid_y = (r.y0 + r.y1) / 2;
+    let (x0, x1) = span((r.x0..r.x1).filter(|&x| is_panel((x, mid_y))).collect());
+    let mid_x = (x0 + x1) / 2;
+    let (y0, y1) = span((r.y0..r.y1).filter(|&y| is_panel((mid_x, y))).collect());
+    PixelRect { x0, y0, x1, y1 }
+}
+
+#[test]
+fn compare_lines_up_maps_of_different_lengths() {
+    let (a, b) = (sentence(5), sentence(30));
+    let (wa, wb) = (toy_attention(5, 0), toy_attention(30, 1));
+    let left = AttentionPanel {
+        name: "short",
+        tokens: &a,
+        weights: &wa,
+    };
+    let right = AttentionPanel {
+        name: "long",
+        tokens: &b,
+        weights: &wb,
+    };
+    let (_, hover) = render((1000, 560), |area| {
+        draw_attention_compare(area, &left, &right, &AttentionOptions::default())
+    });
+    let (lr, rr) = (panel_rect(&hover, 0), panel_rect(&hover, 1));
+    assert_eq!((lr.y0, lr.y1), (rr.y0, rr.y1), "{lr:?} {rr:?}");
+    let grid = CellGrid::new(rr, 30, 30);
+    let hit = hover.at(grid.cell_center(29, 3)).unwrap();
+    assert_eq!(
+        hit.target,
+        HoverTarget::PanelCell {
+            panel: 1,
+            row: 29,
+            col: 3,
+            value: wb[29 * 30 + 3] as f64
+        }
+    );
+    assert!(
+        hit.label.starts_with("long\n[SEP] (29) → w3 (3)\n"),
+        "{}",
+        hit.label
+    );
+}
+
 #[test]
 fn compare_hover_answers_on_both_halves_and_names_the_sentence() {
     let a = tokens(&["[CLS]", "dog", "bites", "man", "[SEP]"]);
@@ -458,30 +515,7 @@ fn compare_hover_answers_on_both_halves_and_names_the_sentence() {
         draw_attention_compare(area, &left, &right, &AttentionOptions::default())
     });
     // each panel's map is where the hover answers for it
-    let r = hover.plot_rect();
-    let panel_at = |px: (i32, i32)| match hover.at(px).map(|h| h.target) {
-        Some(HoverTarget::PanelCell { panel, .. }) => Some(panel),
-        _ => None,
-    };
-    let span = |hits: Vec<i32>| hits.first().copied().zip(hits.last().map(|e| e + 1));
-    let rect_of = |panel: usize| -> PixelRect {
-        let mid_y = (r.y0 + r.y1) / 2;
-        let (x0, x1) = span(
-            (r.x0..r.x1)
-                .filter(|&x| panel_at((x, mid_y)) == Some(panel))
-                .collect(),
-        )
-        .expect("the panel answers");
-        let mid_x = (x0 + x1) / 2;
-        let (y0, y1) = span(
-            (r.y0..r.y1)
-                .filter(|&y| panel_at((mid_x, y)) == Some(panel))
-                .collect(),
-        )
-        .unwrap();
-        PixelRect { x0, y0, x1, y1 }
-    };
-    let (lr, rr) = (rect_of(0), rect_of(1));
+    let (lr, rr) = (panel_rect(&hover, 0), panel_rect(&hover, 1));
     assert!(lr.x1 <= rr.x0, "left {lr:?} right {rr:?}");
     // the maps line up
     assert_eq!((lr.y0, lr.y1), (rr.y0, rr.y1));

@@ -34,8 +34,8 @@ BENCH OPTIONS:
     --runs N          timed forward passes (default 10)
     --warmup N        untimed forward passes first (default 1)
     --weights FILE    weights file inside DIR (default model.safetensors)
-    `bench` prints one JSON object: {"tokens": T, "runs": N, "times_ms": [..]},
-    the wall time of each full forward pass (attentions included).
+    bench prints one JSON object, {\"tokens\": T, \"runs\": N, \"times_ms\": [..]}:
+    the wall time of each full forward pass (attentions included), in ms.
 
 EXIT STATUS:
     0 on success, 2 on any error (one line on stderr).

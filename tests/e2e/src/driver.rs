@@ -38,7 +38,11 @@ impl Browser {
     }
 
     /// Like [`Browser::start`]; downloads go to `downloads` when given.
-    pub fn start_with_downloads(width: u32, height: u32, downloads: Option<&Path>) -> Result<Browser> {
+    pub fn start_with_downloads(
+        width: u32,
+        height: u32,
+        downloads: Option<&Path>,
+    ) -> Result<Browser> {
         let chromedriver =
             std::env::var("CHROMEDRIVER").unwrap_or_else(|_| "/usr/bin/chromedriver".into());
         let port = free_port()?;

@@ -12,8 +12,12 @@ const MODEL_WAIT: Duration = Duration::from_secs(240);
 const WAIT: Duration = Duration::from_secs(60);
 
 fn fixture(name: &str) -> Result<Value> {
-    let path = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../fixtures/minilm").join(format!("{name}.json"));
-    Ok(serde_json::from_slice(&std::fs::read(&path).with_context(|| format!("reading {}", path.display()))?)?)
+    let path = PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        .join("../fixtures/minilm")
+        .join(format!("{name}.json"));
+    Ok(serde_json::from_slice(
+        &std::fs::read(&path).with_context(|| format!("reading {}", path.display()))?,
+    )?)
 }
 
 fn testid(id: &str) -> String {
@@ -21,7 +25,9 @@ fn testid(id: &str) -> String {
 }
 
 fn wait_model(browser: &Browser) -> Result<()> {
-    browser.wait_for(&testid("model-ready"), MODEL_WAIT).map(|_| ())
+    browser
+        .wait_for(&testid("model-ready"), MODEL_WAIT)
+        .map(|_| ())
 }
 
 /// Waits until the view shows the result for exactly `text`.
@@ -61,7 +67,13 @@ fn table_cells(browser: &Browser) -> Result<Vec<(usize, usize, f64)>> {
         .as_array()
         .context("no table")?
         .iter()
-        .map(|c| (c[0].as_u64().unwrap_or(0) as usize, c[1].as_u64().unwrap_or(0) as usize, c[2].as_f64().unwrap_or(f64::NAN)))
+        .map(|c| {
+            (
+                c[0].as_u64().unwrap_or(0) as usize,
+                c[1].as_u64().unwrap_or(0) as usize,
+                c[2].as_f64().unwrap_or(f64::NAN),
+            )
+        })
         .collect())
 }
 
@@ -69,7 +81,9 @@ fn open_table(browser: &Browser) -> Result<()> {
     if browser.find_all(&testid("attention-table"))?.is_empty() {
         browser.click(&browser.find(&testid("attention-table-toggle"))?)?;
     }
-    browser.wait_for(&testid("attention-table"), WAIT).map(|_| ())
+    browser
+        .wait_for(&testid("attention-table"), WAIT)
+        .map(|_| ())
 }
 
 fn wait_table(browser: &Browser, layer: usize, head: usize, text: &str) -> Result<()> {
@@ -82,7 +96,12 @@ fn wait_table(browser: &Browser, layer: usize, head: usize, text: &str) -> Resul
     })
 }
 
-fn compare_with_fixture(browser: &Browser, golden: &Value, layer: usize, head: usize) -> Result<f64> {
+fn compare_with_fixture(
+    browser: &Browser,
+    golden: &Value,
+    layer: usize,
+    head: usize,
+) -> Result<f64> {
     let cells = table_cells(browser)?;
     let t = golden["num_tokens"].as_u64().context("num_tokens")? as usize;
     if cells.len() != t * t {
@@ -90,7 +109,9 @@ fn compare_with_fixture(browser: &Browser, golden: &Value, layer: usize, head: u
     }
     let mut worst = 0.0f64;
     for (q, k, v) in cells {
-        let want = golden["attentions"][layer][head][q][k].as_f64().context("fixture value")?;
+        let want = golden["attentions"][layer][head][q][k]
+            .as_f64()
+            .context("fixture value")?;
         worst = worst.max((v - want).abs());
     }
     Ok(worst)
@@ -125,14 +146,19 @@ fn every_view_draws_and_options_apply() -> Result<()> {
     std::fs::create_dir_all(&downloads)?;
     let browser = Browser::start_with_downloads(1280, 1100, Some(&downloads))?;
     let text = "The cat sat on the mat.";
-    open_app(&browser, &format!("#/attention?text={}", text.replace(' ', "%20")), "attention")?;
+    open_app(
+        &browser,
+        &format!("#/attention?text={}", text.replace(' ', "%20")),
+        "attention",
+    )?;
     wait_model(&browser)?;
     wait_result(&browser, text)?;
     for view in ["heatmap", "lines", "model", "mean", "rollout", "compare"] {
         browser.click(&browser.find(&testid(&format!("view-{view}")))?)?;
         browser.wait_until(&format!("view {view}"), WAIT, || {
             let chart = browser.find(&testid("attention-chart"))?;
-            let summary: Value = serde_json::from_str(&browser.attr(&chart, "data-summary")?.unwrap_or_default())?;
+            let summary: Value =
+                serde_json::from_str(&browser.attr(&chart, "data-summary")?.unwrap_or_default())?;
             Ok((summary["view"] == view).then_some(()))
         })?;
         if view == "compare" {
@@ -149,7 +175,10 @@ fn every_view_draws_and_options_apply() -> Result<()> {
     std::thread::sleep(Duration::from_millis(300));
     browser.click(&chart)?; // the centre of the grid: some layer/head
     browser.wait_until("a head opened from the model view", WAIT, || {
-        Ok(browser.current_url()?.contains("view=heatmap").then_some(()))
+        Ok(browser
+            .current_url()?
+            .contains("view=heatmap")
+            .then_some(()))
     })?;
 
     // Hide [CLS]/[SEP]: the table loses two rows and renormalises.
@@ -173,7 +202,12 @@ fn every_view_draws_and_options_apply() -> Result<()> {
         browser.wait_until(&format!("a .{format} download"), WAIT, || {
             let found = std::fs::read_dir(&downloads)?
                 .filter_map(|e| e.ok())
-                .any(|e| e.file_name().to_string_lossy().ends_with(&format!(".{format}")) && e.metadata().map(|m| m.len() > 0).unwrap_or(false));
+                .any(|e| {
+                    e.file_name()
+                        .to_string_lossy()
+                        .ends_with(&format!(".{format}"))
+                        && e.metadata().map(|m| m.len() > 0).unwrap_or(false)
+                });
             Ok(found.then_some(()))
         })?;
     }
@@ -182,7 +216,11 @@ fn every_view_draws_and_options_apply() -> Result<()> {
         .find(|e| e.file_name().to_string_lossy().ends_with(".csv"))
         .context("csv")?;
     let csv = std::fs::read_to_string(csv.path())?;
-    assert_eq!(csv.lines().count(), 8, "header + 7 rows without [CLS]/[SEP]");
+    assert_eq!(
+        csv.lines().count(),
+        8,
+        "header + 7 rows without [CLS]/[SEP]"
+    );
     browser.assert_no_console_errors()
 }
 
@@ -197,19 +235,35 @@ fn deep_link_reproduces_the_state() -> Result<()> {
     wait_model(&browser)?;
     wait_result(&browser, "Dog bites man.")?;
     let chart = browser.find(&testid("attention-chart"))?;
-    let summary: Value = serde_json::from_str(&browser.attr(&chart, "data-summary")?.unwrap_or_default())?;
+    let summary: Value =
+        serde_json::from_str(&browser.attr(&chart, "data-summary")?.unwrap_or_default())?;
     assert_eq!(summary["view"], "lines");
-    assert_eq!((summary["layer"].clone(), summary["head"].clone()), (2.into(), 5.into()));
+    assert_eq!(
+        (summary["layer"].clone(), summary["head"].clone()),
+        (2.into(), 5.into())
+    );
     assert_eq!(summary["hide_special"], true);
     let hide = browser.find(&testid("attention-hide-special"))?;
-    assert_eq!(browser.execute("return arguments[0].checked", vec![hide.to_json()])?, true);
+    assert_eq!(
+        browser.execute("return arguments[0].checked", vec![hide.to_json()])?,
+        true
+    );
 
     // Out of range: a notice, and the nearest valid state.
-    open_app(&browser, "#/attention?layer=40&head=3&view=sideways", "attention")?;
+    open_app(
+        &browser,
+        "#/attention?layer=40&head=3&view=sideways",
+        "attention",
+    )?;
     let notices = browser.wait_for(&testid("attention-notices"), WAIT)?;
     let text = browser.text(&notices)?;
-    assert!(text.contains("sideways") && text.contains("6 layers"), "{text}");
-    browser.wait_until("layer fitted to the model", WAIT, || Ok(browser.current_url()?.contains("layer=0").then_some(())))?;
+    assert!(
+        text.contains("sideways") && text.contains("6 layers"),
+        "{text}"
+    );
+    browser.wait_until("layer fitted to the model", WAIT, || {
+        Ok(browser.current_url()?.contains("layer=0").then_some(()))
+    })?;
     browser.assert_no_console_errors()
 }
 

@@ -19,7 +19,13 @@ fn bench_page_loads_the_model_and_runs_a_forward_pass() -> Result<()> {
     if let Some(err) = loaded["error"].as_str() {
         bail!("the model did not load: {err}");
     }
-    assert!(loaded["ok"].as_str().unwrap_or_default().contains("6 layers × 12 heads"), "{loaded}");
+    assert!(
+        loaded["ok"]
+            .as_str()
+            .unwrap_or_default()
+            .contains("6 layers × 12 heads"),
+        "{loaded}"
+    );
 
     // "The cat sat on the mat." (fixture a01): 9 tokens.
     let ids = [101, 1996, 4937, 2938, 2006, 1996, 13523, 1012, 102];
@@ -39,6 +45,12 @@ fn bench_page_loads_the_model_and_runs_a_forward_pass() -> Result<()> {
          window.benchForward(Int32Array.from([101, -5, 102])).then((n) => done({ n }), (e) => done({ error: String(e) }));",
         vec![],
     )?;
-    assert!(bad["error"].as_str().unwrap_or_default().contains("negative"), "{bad}");
+    assert!(
+        bad["error"]
+            .as_str()
+            .unwrap_or_default()
+            .contains("negative"),
+        "{bad}"
+    );
     browser.assert_no_console_errors()
 }

@@ -1,7 +1,11 @@
-//! The model's own WebAssembly module. It runs BERT inside a Web Worker so
-//! the page never freezes, and it also exports the benchmark entry points
-//! that `bench.html` calls on the main thread (see `attend_app::model`).
+//! The model's own WebAssembly module. Inside a dedicated Web Worker
+//! (started by `model-worker.js`) it runs BERT so the page never freezes;
+//! on a page (`bench.html`) it only exports the benchmark entry points
+//! (see `attend_app::model`).
 
 fn main() {
     console_error_panic_hook::set_once();
+    // Installs the message loop and posts `Started` when in a worker; on a
+    // page there is nothing to start.
+    attend_app::model::worker::start();
 }

@@ -2,7 +2,8 @@
 //! `bench_load(base)` loads the model named by `base/manifest.json`, and
 //! `bench_forward(ids)` runs one full forward pass, attentions included.
 
-use super::fetch::{fetch_bytes, join};
+use super::fetch::Watch;
+use super::loader;
 use attend_core::BertModel;
 use std::cell::RefCell;
 use wasm_bindgen::prelude::*;
@@ -11,33 +12,24 @@ thread_local! {
     static MODEL: RefCell<Option<BertModel>> = const { RefCell::new(None) };
 }
 
-/// Loads config and default weights (per the manifest) from `base`.
+/// Loads the model at `base` with its default weights (per the manifest),
+/// exactly as the model worker does (same files, same cache).
 /// Resolves to a short description of what was loaded.
 #[wasm_bindgen]
 pub async fn bench_load(base: String) -> Result<String, JsError> {
-    let manifest = fetch_bytes(&join(&base, "manifest.json"))
+    let loaded = loader::load_url(&base, None, &Watch::silent())
         .await
-        .map_err(|e| JsError::new(&e))?;
-    let manifest: serde_json::Value = serde_json::from_slice(&manifest)
-        .map_err(|e| JsError::new(&format!("manifest.json: {e}")))?;
-    let weights = manifest["default_weights"]
-        .as_str()
-        .unwrap_or("model.safetensors")
-        .to_string();
-    let config = fetch_bytes(&join(&base, "config.json"))
-        .await
-        .map_err(|e| JsError::new(&e))?;
-    let tensors = fetch_bytes(&join(&base, &weights))
-        .await
-        .map_err(|e| JsError::new(&e))?;
-    let model =
-        BertModel::from_bytes(&config, &tensors).map_err(|e| JsError::new(&e.to_string()))?;
-    let cfg = model.config();
+        .map_err(|e| JsError::new(&e.to_string()))?;
+    let cfg = loaded.bert.model.config();
     let description = format!(
-        "{} layers × {} heads, hidden {}, weights {weights}",
-        cfg.num_hidden_layers, cfg.num_attention_heads, cfg.hidden_size
+        "{} layers × {} heads, hidden {}, weights {}",
+        cfg.num_hidden_layers, cfg.num_attention_heads, cfg.hidden_size, loaded.info.weights_file
     );
-    MODEL.with(|m| *m.borrow_mut() = Some(model));
+    let loader::Loaded {
+        bert, cache_writes, ..
+    } = loaded;
+    MODEL.with(|m| *m.borrow_mut() = Some(bert.model));
+    cache_writes.commit().await;
     Ok(description)
 }
 

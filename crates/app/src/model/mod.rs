@@ -1,5 +1,16 @@
 //! Loading and running the BERT model in the browser.
+//!
+//! The model runs in a Web Worker (`attend-worker.wasm`, started by
+//! `model-worker.js`) so typing never freezes the page: [`client`] is the
+//! page's side, [`worker`] the worker's, [`protocol`] what they say to each
+//! other and [`wire`] how it travels. [`loader`] and [`fetch`] turn a base
+//! URL or picked files into a model, for the worker and for the benchmark
+//! page ([`bench`]) alike.
 
 pub mod bench;
+pub mod client;
 pub mod fetch;
+pub mod loader;
 pub mod protocol;
+pub mod wire;
+pub mod worker;

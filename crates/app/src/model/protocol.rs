@@ -107,7 +107,10 @@ mod tests {
             pair: None,
         };
         let json = serde_json::to_string(&msg).unwrap();
-        assert_eq!(json, r#"{"type":"run","request_id":7,"text":"Dog bites man","pair":null}"#);
+        assert_eq!(
+            json,
+            r#"{"type":"run","request_id":7,"text":"Dog bites man","pair":null}"#
+        );
         assert_eq!(serde_json::from_str::<ToWorker>(&json).unwrap(), msg);
         let back: FromWorker = serde_json::from_str(r#"{"type":"started"}"#).unwrap();
         assert_eq!(back, FromWorker::Started);

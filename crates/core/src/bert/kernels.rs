@@ -162,7 +162,8 @@ pub(crate) fn layer_norm_rows(xs: &mut [f32], weight: &[f32], bias: &[f32], eps:
                 *a += (x - mean) * (x - mean);
             }
         }
-        let var = (acc.iter().sum::<f32>() + rest.iter().map(|x| (x - mean) * (x - mean)).sum::<f32>())
+        let var = (acc.iter().sum::<f32>()
+            + rest.iter().map(|x| (x - mean) * (x - mean)).sum::<f32>())
             * inv_h;
         let inv_std = 1.0 / (var + eps).sqrt();
         for ((x, &w), &b) in row.iter_mut().zip(weight).zip(bias) {
@@ -283,16 +284,26 @@ mod tests {
     fn row_kernels_match_f64_references() {
         for n in [1usize, 3, 8, 13, 37, 128, 384] {
             let xs: Vec<f32> = (0..3 * n)
-                .map(|i| ((i * 7919 % 1000) as f32 / 100.0 - 5.0) * if i % 2 == 0 { 1.0 } else { -0.7 })
+                .map(|i| {
+                    ((i * 7919 % 1000) as f32 / 100.0 - 5.0) * if i % 2 == 0 { 1.0 } else { -0.7 }
+                })
                 .collect();
             let mut p = xs.clone();
             scaled_softmax_rows(&mut p, n, 0.3);
             for (row, got) in xs.chunks(n).zip(p.chunks(n)) {
-                let m = row.iter().fold(f64::NEG_INFINITY, |m, &x| m.max(f64::from(x)));
-                let e: Vec<f64> = row.iter().map(|&x| ((f64::from(x) - m) * 0.3).exp()).collect();
+                let m = row
+                    .iter()
+                    .fold(f64::NEG_INFINITY, |m, &x| m.max(f64::from(x)));
+                let e: Vec<f64> = row
+                    .iter()
+                    .map(|&x| ((f64::from(x) - m) * 0.3).exp())
+                    .collect();
                 let total: f64 = e.iter().sum();
                 for (g, w) in got.iter().zip(e.iter().map(|v| v / total)) {
-                    assert!((f64::from(*g) - w).abs() < 1e-6, "softmax n={n}: {g} vs {w}");
+                    assert!(
+                        (f64::from(*g) - w).abs() < 1e-6,
+                        "softmax n={n}: {g} vs {w}"
+                    );
                 }
             }
             let weight: Vec<f32> = (0..n).map(|i| 0.5 + i as f32 / n as f32).collect();
@@ -301,16 +312,27 @@ mod tests {
             layer_norm_rows(&mut y, &weight, &bias, 1e-12);
             for (row, got) in xs.chunks(n).zip(y.chunks(n)) {
                 let mean = row.iter().map(|&x| f64::from(x)).sum::<f64>() / n as f64;
-                let var = row.iter().map(|&x| (f64::from(x) - mean).powi(2)).sum::<f64>() / n as f64;
+                let var = row
+                    .iter()
+                    .map(|&x| (f64::from(x) - mean).powi(2))
+                    .sum::<f64>()
+                    / n as f64;
                 for (i, (&x, g)) in row.iter().zip(got).enumerate() {
                     let want = (f64::from(x) - mean) / (var + 1e-12).sqrt() * f64::from(weight[i])
                         + f64::from(bias[i]);
-                    assert!((f64::from(*g) - want).abs() < 1e-5, "layer norm n={n}: {g} vs {want}");
+                    assert!(
+                        (f64::from(*g) - want).abs() < 1e-5,
+                        "layer norm n={n}: {g} vs {want}"
+                    );
                 }
             }
             let mut out = vec![0f32; 3 * n];
             fill_rows(&mut out, &bias, Some(&xs));
-            assert!(out.iter().zip(&xs).enumerate().all(|(i, (o, x))| *o == bias[i % n] + x));
+            assert!(out
+                .iter()
+                .zip(&xs)
+                .enumerate()
+                .all(|(i, (o, x))| *o == bias[i % n] + x));
             fill_rows(&mut out, &bias, None);
             assert!(out.iter().enumerate().all(|(i, o)| *o == bias[i % n]));
             assert!((sum(&xs) as f64 - xs.iter().map(|&x| f64::from(x)).sum::<f64>()).abs() < 1e-3);

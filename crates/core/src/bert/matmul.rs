@@ -71,7 +71,10 @@ impl PackedB {
         if k == 0 || n == 0 {
             return;
         }
-        assert!(src.len() >= (k - 1) * stride + n, "pack_rows: source too short");
+        assert!(
+            src.len() >= (k - 1) * stride + n,
+            "pack_rows: source too short"
+        );
         for (p, panel) in self.data.chunks_exact_mut(k * NR).enumerate() {
             let j0 = p * NR;
             let cols = NR.min(n - j0);
@@ -110,7 +113,12 @@ impl PackedB {
 /// A micro-kernel implementation.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub(crate) enum Kernel {
-    /// Plain Rust that the compiler may vectorise for the base target.
+    /// Plain Rust that the compiler may vectorise for the base target
+    /// (with simd128 on, only the tests pick it in wasm).
+    #[cfg_attr(
+        all(target_arch = "wasm32", target_feature = "simd128"),
+        allow(dead_code)
+    )]
     Portable,
     /// x86-64 AVX2 with fused multiply-add, detected at run time.
     #[cfg(target_arch = "x86_64")]
@@ -269,7 +277,17 @@ trait Tile {
 /// `job` must describe valid memory, as [`gemm_with`] checks.
 #[inline(always)]
 unsafe fn drive<T: Tile>(job: &Job) {
-    let Job { m, k, n, a, lda, b, c, ldc, .. } = *job;
+    let Job {
+        m,
+        k,
+        n,
+        a,
+        lda,
+        b,
+        c,
+        ldc,
+        ..
+    } = *job;
     let panels = n.div_ceil(NR);
     let mut k0 = 0;
     while k0 < k {
@@ -408,7 +426,8 @@ mod simd128 {
             }
             let mut bp = b;
             for kk in 0..kc {
-                let bv: [v128; V] = std::array::from_fn(|v| v128_load(bp.add(4 * v) as *const v128));
+                let bv: [v128; V] =
+                    std::array::from_fn(|v| v128_load(bp.add(4 * v) as *const v128));
                 for (r, row) in acc.iter_mut().enumerate() {
                     let av = v128_load32_splat(a.add(r * lda + kk) as *const u32);
                     for (x, &bj) in row.iter_mut().zip(&bv) {

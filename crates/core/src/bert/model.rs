@@ -143,7 +143,12 @@ impl BertEmbeddings {
         fn row(table: &[f32], h: usize, i: usize) -> &[f32] {
             &table[i * h..(i + 1) * h]
         }
-        for (pos, ((&id, &ty), dst)) in ids.iter().zip(type_ids).zip(out.chunks_exact_mut(h)).enumerate() {
+        for (pos, ((&id, &ty), dst)) in ids
+            .iter()
+            .zip(type_ids)
+            .zip(out.chunks_exact_mut(h))
+            .enumerate()
+        {
             let words = row(&self.word_embeddings, h, id as usize);
             let types = row(&self.token_type_embeddings, h, ty as usize);
             let positions = row(&self.position_embeddings, h, pos);
@@ -412,7 +417,13 @@ impl BertModel {
             .enumerate()
         {
             let (done, rest) = hidden.split_at_mut((k + 1) * state);
-            layer.forward(t, &done[k * state..], &mut rest[..state], probs, &mut scratch);
+            layer.forward(
+                t,
+                &done[k * state..],
+                &mut rest[..state],
+                probs,
+                &mut scratch,
+            );
         }
 
         let last = hidden[n_layers * state..].to_vec();
@@ -443,7 +454,12 @@ impl BertModel {
         }
         self.validate(ids, type_ids)?;
         let cfg = &self.config;
-        let (t, h, heads, d) = (ids.len(), cfg.hidden_size, cfg.num_attention_heads, cfg.head_dim());
+        let (t, h, heads, d) = (
+            ids.len(),
+            cfg.hidden_size,
+            cfg.num_attention_heads,
+            cfg.head_dim(),
+        );
         let mut x = vec![0f32; t * h];
         let mut next = vec![0f32; t * h];
         let mut probs = vec![0f32; heads * t * t];

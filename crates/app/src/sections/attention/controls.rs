@@ -2,25 +2,37 @@
 //! settings (layer, head, view, options).
 
 use super::state::{AttentionState, Palette, Scale, View, Weights};
-use super::Update;
+use super::Setter;
 use crate::model_store::ModelStore;
 use leptos::prelude::*;
 
 /// The notebook's example sentences, grouped by what they show.
 pub const EXAMPLES: [(&str, &str); 9] = [
-    ("Pronoun: who is “it”?", "The animal didn't cross the street because it was too tired."),
-    ("Complex reference", "The dog chased its tail because it was wagging"),
-    ("Question and answer", "Q: What is the capital of France? A: Paris"),
+    (
+        "Pronoun: who is “it”?",
+        "The animal didn't cross the street because it was too tired.",
+    ),
+    (
+        "Complex reference",
+        "The dog chased its tail because it was wagging",
+    ),
+    (
+        "Question and answer",
+        "Q: What is the capital of France? A: Paris",
+    ),
     ("Local grammar", "The red and blue car"),
     ("Grammar pattern", "The red and blue car drove fast"),
     ("Completion", "The students studied hard for their final"),
     ("Simple example", "The cat sat on the mat."),
-    ("Contrast", "Although it was expensive, the quality was excellent"),
+    (
+        "Contrast",
+        "Although it was expensive, the quality was excellent",
+    ),
     ("Word order", "Dog bites man."),
 ];
 
 #[component]
-pub fn InputPanel(state: Memo<AttentionState>, update: Update) -> impl IntoView {
+pub fn InputPanel(state: Memo<AttentionState>, update: Setter) -> impl IntoView {
     let store = ModelStore::get();
     let truncated = move || {
         let s = state.get();
@@ -71,7 +83,7 @@ pub fn InputPanel(state: Memo<AttentionState>, update: Update) -> impl IntoView 
 }
 
 #[component]
-pub fn ViewControls(state: Memo<AttentionState>, update: Update) -> impl IntoView {
+pub fn ViewControls(state: Memo<AttentionState>, update: Setter) -> impl IntoView {
     let store = ModelStore::get();
     let dims = move || store.info().map(|i| (i.layers, i.heads)).unwrap_or((0, 0));
     view! {

@@ -59,12 +59,23 @@ impl<'a> Maps<'a> {
     /// and columns are removed and each row renormalised to sum to 1.
     pub fn displayed(&self, which: Which, hide_special: bool) -> Result<Displayed, String> {
         let (matrix, title) = match which {
-            Which::Head { layer, head } => (self.head(layer, head)?, format!("Layer {layer}, head {head}")),
-            Which::Mean { layer } => (self.layer_mean(layer)?, format!("Layer {layer}, mean of {} heads", self.heads)),
+            Which::Head { layer, head } => (
+                self.head(layer, head)?,
+                format!("Layer {layer}, head {head}"),
+            ),
+            Which::Mean { layer } => (
+                self.layer_mean(layer)?,
+                format!("Layer {layer}, mean of {} heads", self.heads),
+            ),
             Which::Rollout => {
-                let means: Vec<Matrix> = (0..self.layers).map(|l| self.layer_mean(l)).collect::<Result<_, _>>()?;
+                let means: Vec<Matrix> = (0..self.layers)
+                    .map(|l| self.layer_mean(l))
+                    .collect::<Result<_, _>>()?;
                 let rolled = analysis::rollout(&means).map_err(|e| e.to_string())?;
-                (rolled, format!("Attention rollout through {} layers", self.layers))
+                (
+                    rolled,
+                    format!("Attention rollout through {} layers", self.layers),
+                )
             }
         };
         if !hide_special {
@@ -76,7 +87,8 @@ impl<'a> Maps<'a> {
             });
         }
         let (kept_matrix, kept) =
-            analysis::hide_special(&matrix, self.tokens, &[CLS_TOKEN, SEP_TOKEN]).map_err(|e| e.to_string())?;
+            analysis::hide_special(&matrix, self.tokens, &[CLS_TOKEN, SEP_TOKEN])
+                .map_err(|e| e.to_string())?;
         Ok(Displayed {
             tokens: kept.iter().map(|&i| self.tokens[i].clone()).collect(),
             kept,
@@ -91,7 +103,10 @@ mod tests {
     use super::*;
 
     fn tokens() -> Vec<String> {
-        ["[CLS]", "dog", "bites", "[SEP]"].iter().map(|s| s.to_string()).collect()
+        ["[CLS]", "dog", "bites", "[SEP]"]
+            .iter()
+            .map(|s| s.to_string())
+            .collect()
     }
 
     /// 1 layer × 2 heads: head 0 looks at itself, head 1 at [SEP].
@@ -112,18 +127,32 @@ mod tests {
     fn picks_one_head() {
         let tokens = tokens();
         let data = maps_data();
-        let maps = Maps { tokens: &tokens, attentions: &data, layers: 1, heads: 2 };
-        let d = maps.displayed(Which::Head { layer: 0, head: 1 }, false).unwrap();
+        let maps = Maps {
+            tokens: &tokens,
+            attentions: &data,
+            layers: 1,
+            heads: 2,
+        };
+        let d = maps
+            .displayed(Which::Head { layer: 0, head: 1 }, false)
+            .unwrap();
         assert_eq!(&d.weights[..4], &[0.0, 0.25, 0.25, 0.5]);
         assert_eq!(d.title, "Layer 0, head 1");
-        assert!(maps.displayed(Which::Head { layer: 1, head: 0 }, false).is_err());
+        assert!(maps
+            .displayed(Which::Head { layer: 1, head: 0 }, false)
+            .is_err());
     }
 
     #[test]
     fn mean_averages_the_heads() {
         let tokens = tokens();
         let data = maps_data();
-        let maps = Maps { tokens: &tokens, attentions: &data, layers: 1, heads: 2 };
+        let maps = Maps {
+            tokens: &tokens,
+            attentions: &data,
+            layers: 1,
+            heads: 2,
+        };
         let d = maps.displayed(Which::Mean { layer: 0 }, false).unwrap();
         // row 1: (0,1,0,0) and (0,.25,.25,.5) → (0, .625, .125, .25)
         assert_eq!(&d.weights[4..8], &[0.0, 0.625, 0.125, 0.25]);
@@ -133,8 +162,15 @@ mod tests {
     fn hiding_specials_renormalises_rows() {
         let tokens = tokens();
         let data = maps_data();
-        let maps = Maps { tokens: &tokens, attentions: &data, layers: 1, heads: 2 };
-        let d = maps.displayed(Which::Head { layer: 0, head: 1 }, true).unwrap();
+        let maps = Maps {
+            tokens: &tokens,
+            attentions: &data,
+            layers: 1,
+            heads: 2,
+        };
+        let d = maps
+            .displayed(Which::Head { layer: 0, head: 1 }, true)
+            .unwrap();
         assert_eq!(d.tokens, vec!["dog", "bites"]);
         assert_eq!(d.kept, vec![1, 2]);
         assert_eq!(d.weights, vec![0.5, 0.5, 0.5, 0.5]);
@@ -145,7 +181,12 @@ mod tests {
     fn rollout_rows_sum_to_one() {
         let tokens = tokens();
         let data = maps_data();
-        let maps = Maps { tokens: &tokens, attentions: &data, layers: 1, heads: 2 };
+        let maps = Maps {
+            tokens: &tokens,
+            attentions: &data,
+            layers: 1,
+            heads: 2,
+        };
         let d = maps.displayed(Which::Rollout, false).unwrap();
         for row in d.weights.chunks(4) {
             assert!((row.iter().sum::<f32>() - 1.0).abs() < 1e-6);

@@ -15,13 +15,17 @@ pub fn ExportButtons(state: Memo<AttentionState>) -> impl IntoView {
     let run = move |format: &'static str| {
         let s = state.get_untracked();
         let Some(r) = store.result_for(&s.text, s.pair.as_deref()) else {
-            message.set(Some("Nothing to export yet: the model is still working.".into()));
+            message.set(Some(
+                "Nothing to export yet: the model is still working.".into(),
+            ));
             return;
         };
         let stem = format!("attention-{}-L{}-H{}", s.view.slug(), s.layer, s.head);
         let outcome = match format {
             "png" => png_url().map(|url| (url, None)),
-            "svg" => svg_text(&s, &r, store).map(|text| (String::new(), Some((text, "image/svg+xml")))),
+            "svg" => {
+                svg_text(&s, &r, store).map(|text| (String::new(), Some((text, "image/svg+xml"))))
+            }
             "csv" => matrix_csv(&s, &r).map(|text| (String::new(), Some((text, "text/csv")))),
             _ => matrix_json(&s, &r).map(|text| (String::new(), Some((text, "application/json")))),
         };
@@ -53,11 +57,17 @@ fn png_url() -> Result<String, String> {
         .flatten()
         .and_then(|e| e.dyn_into::<web_sys::HtmlCanvasElement>().ok())
         .ok_or("the chart is not on the page")?;
-    canvas.to_data_url().map_err(|_| "the browser refused to encode the picture".to_string())
+    canvas
+        .to_data_url()
+        .map_err(|_| "the browser refused to encode the picture".to_string())
 }
 
 /// The same chart drawn again on plotters' SVG backend.
-fn svg_text(s: &AttentionState, r: &crate::model::client::AttentionResult, store: ModelStore) -> Result<String, String> {
+fn svg_text(
+    s: &AttentionState,
+    r: &crate::model::client::AttentionResult,
+    store: ModelStore,
+) -> Result<String, String> {
     let mut svg = String::new();
     {
         let area = SVGBackend::with_string(&mut svg, (900, 720)).into_drawing_area();
@@ -69,11 +79,18 @@ fn svg_text(s: &AttentionState, r: &crate::model::client::AttentionResult, store
 }
 
 fn single_matrix(s: &AttentionState) -> AttentionState {
-    let view = if matches!(s.view, View::Mean | View::Rollout) { s.view } else { View::Heatmap };
+    let view = if matches!(s.view, View::Mean | View::Rollout) {
+        s.view
+    } else {
+        View::Heatmap
+    };
     AttentionState { view, ..s.clone() }
 }
 
-fn matrix_csv(s: &AttentionState, r: &crate::model::client::AttentionResult) -> Result<String, String> {
+fn matrix_csv(
+    s: &AttentionState,
+    r: &crate::model::client::AttentionResult,
+) -> Result<String, String> {
     let d = displayed_for(&single_matrix(s), r)?;
     let t = d.tokens.len();
     let quote = |x: &str| format!("\"{}\"", x.replace('"', "\"\""));
@@ -94,7 +111,10 @@ fn matrix_csv(s: &AttentionState, r: &crate::model::client::AttentionResult) -> 
     Ok(out)
 }
 
-fn matrix_json(s: &AttentionState, r: &crate::model::client::AttentionResult) -> Result<String, String> {
+fn matrix_json(
+    s: &AttentionState,
+    r: &crate::model::client::AttentionResult,
+) -> Result<String, String> {
     let d = displayed_for(&single_matrix(s), r)?;
     let t = d.tokens.len();
     let rows: Vec<&[f32]> = (0..t).map(|q| &d.weights[q * t..(q + 1) * t]).collect();

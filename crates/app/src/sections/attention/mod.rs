@@ -23,9 +23,9 @@ const DEBOUNCE: Duration = Duration::from_millis(60);
 
 /// Changes one setting: the URL is the state, so this rewrites the link.
 #[derive(Clone, Copy)]
-pub struct Update(Memo<AttentionState>);
+pub struct Setter(Memo<AttentionState>);
 
-impl Update {
+impl Setter {
     pub fn apply(self, change: impl FnOnce(&mut AttentionState)) {
         let mut next = self.0.get_untracked();
         change(&mut next);
@@ -39,7 +39,7 @@ pub fn AttentionSection() -> impl IntoView {
     let store = ModelStore::get();
     let notices = RwSignal::new(Vec::<String>::new());
     let state = Memo::new(move |_| AttentionState::from_route(&route.get()).0);
-    let update = Update(state);
+    let update = Setter(state);
 
     // A link with bad values: say what was fixed, then show the fixed link.
     Effect::new(move |_| {
@@ -55,7 +55,10 @@ pub fn AttentionSection() -> impl IntoView {
     Effect::new(move |_| {
         let (model, weights) = source.get();
         let request = match model {
-            Some(base) => LoadRequest::Url { base, weights: None },
+            Some(base) => LoadRequest::Url {
+                base,
+                weights: None,
+            },
             None if store.has_local_model() => return,
             None => LoadRequest::Url {
                 base: DEFAULT_MODEL_BASE.into(),

@@ -1,7 +1,7 @@
 //! Which model is loaded, how far its download is, and how to pick another.
 
 use super::state::AttentionState;
-use super::{Update, DEFAULT_MODEL_BASE};
+use super::{Setter, DEFAULT_MODEL_BASE};
 use crate::model::protocol::TokenizerKind;
 use crate::model_store::{FileProgress, LoadRequest, ModelStatus, ModelStore};
 use crate::navigation::current_route;
@@ -67,7 +67,7 @@ fn ModelPicker() -> impl IntoView {
     let store = ModelStore::get();
     let url = RwSignal::new(String::new());
     let state = Memo::new(move |_| AttentionState::from_route(&current_route().get()).0);
-    let update = Update(state);
+    let update = Setter(state);
     let file_error = RwSignal::new(None::<String>);
     let on_files = move |files: web_sys::FileList| {
         file_error.set(None);
@@ -148,5 +148,10 @@ async fn read_model_files(files: web_sys::FileList) -> Result<LoadRequest, Strin
         (None, Some(v)) => (TokenizerKind::VocabTxt, v),
         _ => return Err("tokenizer.json or vocab.txt is missing".into()),
     };
-    Ok(LoadRequest::Files { name, config, weights, tokenizer })
+    Ok(LoadRequest::Files {
+        name,
+        config,
+        weights,
+        tokenizer,
+    })
 }

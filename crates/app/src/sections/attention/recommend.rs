@@ -3,7 +3,7 @@
 
 use super::displayed::Maps;
 use super::state::{AttentionState, View};
-use super::Update;
+use super::Setter;
 use crate::model_store::ModelStore;
 use attend_core::analysis::{head_stats, rank_heads};
 use attend_core::attention::Matrix;
@@ -12,14 +12,23 @@ use leptos::prelude::*;
 const SHOWN: usize = 6;
 
 #[component]
-pub fn Recommendations(state: Memo<AttentionState>, update: Update) -> impl IntoView {
+pub fn Recommendations(state: Memo<AttentionState>, update: Setter) -> impl IntoView {
     let store = ModelStore::get();
     let ranked = move || {
         let s = state.get();
         let r = store.result_for(&s.text, s.pair.as_deref())?;
-        let maps = Maps { tokens: &r.meta.tokens, attentions: &r.attentions, layers: r.meta.layers, heads: r.meta.heads };
+        let maps = Maps {
+            tokens: &r.meta.tokens,
+            attentions: &r.attentions,
+            layers: r.meta.layers,
+            heads: r.meta.heads,
+        };
         let layers: Vec<Vec<Matrix>> = (0..maps.layers)
-            .map(|l| (0..maps.heads).map(|h| maps.head(l, h)).collect::<Result<Vec<_>, _>>())
+            .map(|l| {
+                (0..maps.heads)
+                    .map(|h| maps.head(l, h))
+                    .collect::<Result<Vec<_>, _>>()
+            })
             .collect::<Result<_, _>>()
             .ok()?;
         let current = layers

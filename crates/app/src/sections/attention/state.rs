@@ -136,18 +136,34 @@ impl AttentionState {
     pub fn from_route(route: &Route) -> (Self, Vec<String>) {
         let d = Self::default();
         let mut notes = Vec::new();
-        let text = route.get("text").map(|t| clip(t, &mut notes)).unwrap_or(d.text);
+        let text = route
+            .get("text")
+            .map(|t| clip(t, &mut notes))
+            .unwrap_or(d.text);
         let pair = route
             .get("pair")
             .filter(|p| !p.trim().is_empty())
             .map(|p| clip(p, &mut notes));
-        let compare = route.get("compare").map(|t| clip(t, &mut notes)).unwrap_or(d.compare);
-        let layer = int_in_range("Layer", route.get("layer"), 0, 0, MAX_LAYERS - 1, &mut notes);
+        let compare = route
+            .get("compare")
+            .map(|t| clip(t, &mut notes))
+            .unwrap_or(d.compare);
+        let layer = int_in_range(
+            "Layer",
+            route.get("layer"),
+            0,
+            0,
+            MAX_LAYERS - 1,
+            &mut notes,
+        );
         let head = int_in_range("Head", route.get("head"), 0, 0, MAX_HEADS - 1, &mut notes);
         let view = match route.get("view") {
             None => d.view,
             Some(raw) => View::parse(raw).unwrap_or_else(|| {
-                notes.push(format!("There is no view called “{}”; showing the heatmap.", short(raw)));
+                notes.push(format!(
+                    "There is no view called “{}”; showing the heatmap.",
+                    short(raw)
+                ));
                 View::Heatmap
             }),
         };
@@ -156,7 +172,10 @@ impl AttentionState {
             Some("matrix") => Scale::PerMatrix,
             Some("fixed") | None => Scale::Fixed,
             Some(other) => {
-                notes.push(format!("Unknown colour scale “{}”; using 0–1.", short(other)));
+                notes.push(format!(
+                    "Unknown colour scale “{}”; using 0–1.",
+                    short(other)
+                ));
                 Scale::Fixed
             }
         };
@@ -164,7 +183,10 @@ impl AttentionState {
             Some("cividis") => Palette::Cividis,
             Some("viridis") | None => Palette::Viridis,
             Some(other) => {
-                notes.push(format!("Unknown palette “{}”; using viridis.", short(other)));
+                notes.push(format!(
+                    "Unknown palette “{}”; using viridis.",
+                    short(other)
+                ));
                 Palette::Viridis
             }
         };
@@ -176,7 +198,10 @@ impl AttentionState {
                 Weights::F16
             }
         };
-        let model = route.get("model").filter(|m| !m.trim().is_empty()).map(str::to_string);
+        let model = route
+            .get("model")
+            .filter(|m| !m.trim().is_empty())
+            .map(str::to_string);
         (
             AttentionState {
                 text,
@@ -205,7 +230,10 @@ impl AttentionState {
         q.push(("layer".into(), self.layer.to_string()));
         q.push(("head".into(), self.head.to_string()));
         q.push(("view".into(), self.view.slug().into()));
-        q.push(("hide_special".into(), if self.hide_special { "1" } else { "0" }.into()));
+        q.push((
+            "hide_special".into(),
+            if self.hide_special { "1" } else { "0" }.into(),
+        ));
         if self.view == View::Compare || self.compare != d.compare {
             q.push(("compare".into(), self.compare.clone()));
         }
@@ -244,7 +272,10 @@ fn flag(name: &str, raw: Option<&str>, notes: &mut Vec<String>) -> bool {
         None | Some("0") | Some("false") => false,
         Some("1") | Some("true") => true,
         Some(other) => {
-            notes.push(format!("{name} is 0 or 1, not “{}”; using 0.", short(other)));
+            notes.push(format!(
+                "{name} is 0 or 1, not “{}”; using 0.",
+                short(other)
+            ));
             false
         }
     }
@@ -252,7 +283,9 @@ fn flag(name: &str, raw: Option<&str>, notes: &mut Vec<String>) -> bool {
 
 fn clip(text: &str, notes: &mut Vec<String>) -> String {
     if text.chars().count() > MAX_TEXT_CHARS {
-        notes.push(format!("The text was cut to its first {MAX_TEXT_CHARS} characters."));
+        notes.push(format!(
+            "The text was cut to its first {MAX_TEXT_CHARS} characters."
+        ));
         text.chars().take(MAX_TEXT_CHARS).collect()
     } else {
         text.to_string()
@@ -288,10 +321,15 @@ mod tests {
 
     #[test]
     fn the_documented_link_parses() {
-        let route = Route::parse("#/attention?text=Dog%20bites%20man&layer=2&head=5&view=lines&hide_special=1");
+        let route = Route::parse(
+            "#/attention?text=Dog%20bites%20man&layer=2&head=5&view=lines&hide_special=1",
+        );
         let (s, notes) = AttentionState::from_route(&route);
         assert!(notes.is_empty(), "{notes:?}");
-        assert_eq!((s.text.as_str(), s.layer, s.head, s.view, s.hide_special), ("Dog bites man", 2, 5, View::Lines, true));
+        assert_eq!(
+            (s.text.as_str(), s.layer, s.head, s.view, s.hide_special),
+            ("Dog bites man", 2, 5, View::Lines, true)
+        );
     }
 
     #[test]
@@ -304,7 +342,11 @@ mod tests {
 
     #[test]
     fn layer_and_head_are_fitted_to_the_model() {
-        let s = AttentionState { layer: 9, head: 3, ..Default::default() };
+        let s = AttentionState {
+            layer: 9,
+            head: 3,
+            ..Default::default()
+        };
         let (layer, head, note) = s.fit_to_model(6, 12);
         assert_eq!((layer, head), (0, 3));
         assert!(note.unwrap().contains("6 layers × 12 heads"));

@@ -13,7 +13,11 @@ pub fn AttentionTable(state: Memo<AttentionState>) -> impl IntoView {
     let data = move || {
         let s = state.get();
         let r = store.result_for(&s.text, s.pair.as_deref())?;
-        let view = if matches!(s.view, View::Mean | View::Rollout) { s.view } else { View::Heatmap };
+        let view = if matches!(s.view, View::Mean | View::Rollout) {
+            s.view
+        } else {
+            View::Heatmap
+        };
         let shown = AttentionState { view, ..s.clone() };
         displayed_for(&shown, &r).ok().map(|d| (s, d))
     };

@@ -2,13 +2,15 @@
 
 use super::displayed::{Displayed, Maps, Which};
 use super::state::{AttentionState, Palette, Scale, View};
-use super::{export, table, Update};
+use super::{export, table, Setter};
 use crate::chart_canvas::{CanvasArea, ChartCanvas};
 use crate::model::client::AttentionResult;
 use crate::model_store::ModelStore;
-use attend_charts::{AttentionOptions, AttentionPanel, AttentionScale, AttentionShape, HoverMap, HoverTarget, ModelGridOptions};
+use attend_charts::{
+    AttentionOptions, AttentionPanel, AttentionScale, AttentionShape, HoverMap, HoverTarget,
+    ModelGridOptions,
+};
 use leptos::prelude::*;
-use std::rc::Rc;
 
 fn chart_options(s: &AttentionState, title: String) -> AttentionOptions {
     AttentionOptions {
@@ -39,19 +41,24 @@ pub fn displayed_for(s: &AttentionState, r: &AttentionResult) -> Result<Displaye
     let which = match s.view {
         View::Mean => Which::Mean { layer: s.layer },
         View::Rollout => Which::Rollout,
-        _ => Which::Head { layer: s.layer, head: s.head },
+        _ => Which::Head {
+            layer: s.layer,
+            head: s.head,
+        },
     };
     maps(r).displayed(which, s.hide_special)
 }
 
 #[component]
-pub fn CurrentView(state: Memo<AttentionState>, update: Update) -> impl IntoView {
+pub fn CurrentView(state: Memo<AttentionState>, update: Setter) -> impl IntoView {
     let store = ModelStore::get();
     let focus = RwSignal::new(None::<usize>);
     // The result for what is typed, or the newest one while it computes.
     let current = move || {
         let s = state.get();
-        store.result_for(&s.text, s.pair.as_deref()).or_else(|| store.latest())
+        store
+            .result_for(&s.text, s.pair.as_deref())
+            .or_else(|| store.latest())
     };
     let up_to_date = move || {
         let s = state.get();
@@ -60,9 +67,11 @@ pub fn CurrentView(state: Memo<AttentionState>, update: Update) -> impl IntoView
     let draw = move |area: &CanvasArea| -> Result<HoverMap, String> {
         let s = state.get();
         let Some(r) = current() else {
-            return attend_charts::message::draw_message(area, "Waiting for the model…").map_err(|e| e.to_string());
+            return attend_charts::message::draw_message(area, "Waiting for the model…")
+                .map_err(|e| e.to_string());
         };
-        draw_view(area, &s, &r, focus.get(), store).map_err(|e| format!("Could not draw this view: {e}"))
+        draw_view(area, &s, &r, focus.get(), store)
+            .map_err(|e| format!("Could not draw this view: {e}"))
     };
     let summary = Signal::derive(move || {
         let s = state.get();
@@ -81,7 +90,9 @@ pub fn CurrentView(state: Memo<AttentionState>, update: Update) -> impl IntoView
             s.head = head;
             s.view = View::Heatmap;
         }),
-        HoverTarget::Token { index, .. } => focus.update(|f| *f = if *f == Some(index) { None } else { Some(index) }),
+        HoverTarget::Token { index, .. } => {
+            focus.update(|f| *f = if *f == Some(index) { None } else { Some(index) })
+        }
         _ => {}
     });
     view! {
@@ -109,32 +120,70 @@ pub fn draw_view<DB: plotters::prelude::DrawingBackend>(
     match s.view {
         View::Heatmap | View::Mean | View::Rollout => {
             let d = displayed_for(s, r)?;
-            attend_charts::draw_attention_heatmap(area, &d.tokens, &d.weights, &chart_options(s, d.title.clone())).map_err(err)
+            attend_charts::draw_attention_heatmap(
+                area,
+                &d.tokens,
+                &d.weights,
+                &chart_options(s, d.title.clone()),
+            )
+            .map_err(err)
         }
         View::Lines => {
-            let d = maps(r).displayed(Which::Head { layer: s.layer, head: s.head }, s.hide_special)?;
+            let d = maps(r).displayed(
+                Which::Head {
+                    layer: s.layer,
+                    head: s.head,
+                },
+                s.hide_special,
+            )?;
             let focus = focus.filter(|&f| f < d.tokens.len());
             attend_charts::draw_attention_lines(area, &d.tokens, &d.weights, focus).map_err(err)
         }
         View::Model => {
             let shape = AttentionShape::new(r.meta.layers, r.meta.heads, r.meta.tokens.len());
             let options = ModelGridOptions {
-                highlight: Some((s.layer, s.head)).filter(|&(l, h)| l < shape.layers && h < shape.heads),
+                highlight: Some((s.layer, s.head))
+                    .filter(|&(l, h)| l < shape.layers && h < shape.heads),
                 scale: chart_options(s, String::new()).scale,
                 palette: chart_options(s, String::new()).palette,
             };
-            attend_charts::draw_attention_model_grid(area, &r.attentions, shape, &options).map_err(err)
+            attend_charts::draw_attention_model_grid(area, &r.attentions, shape, &options)
+                .map_err(err)
         }
         View::Compare => {
-            let left = maps(r).displayed(Which::Head { layer: s.layer, head: s.head }, s.hide_special)?;
+            let left = maps(r).displayed(
+                Which::Head {
+                    layer: s.layer,
+                    head: s.head,
+                },
+                s.hide_special,
+            )?;
             let Some(other) = store.result_for(&s.compare, None) else {
-                return attend_charts::message::draw_message(area, "Computing the second sentence…").map_err(err);
+                return attend_charts::message::draw_message(
+                    area,
+                    "Computing the second sentence…",
+                )
+                .map_err(err);
             };
-            let right = maps(&other).displayed(Which::Head { layer: s.layer, head: s.head }, s.hide_special)?;
+            let right = maps(&other).displayed(
+                Which::Head {
+                    layer: s.layer,
+                    head: s.head,
+                },
+                s.hide_special,
+            )?;
             attend_charts::draw_attention_compare(
                 area,
-                &AttentionPanel { name: &r.text, tokens: &left.tokens, weights: &left.weights },
-                &AttentionPanel { name: &s.compare, tokens: &right.tokens, weights: &right.weights },
+                &AttentionPanel {
+                    name: &r.text,
+                    tokens: &left.tokens,
+                    weights: &left.weights,
+                },
+                &AttentionPanel {
+                    name: &s.compare,
+                    tokens: &right.tokens,
+                    weights: &right.weights,
+                },
                 &chart_options(s, format!("Layer {}, head {}", s.layer, s.head)),
             )
             .map_err(err)

@@ -1,0 +1,169 @@
+//! The envelope of every message between page and worker (see
+//! [`super::protocol`]): a JS array `[header_json, ...typed arrays]`, whose
+//! arrays' buffers go in the transfer list so they move instead of copying.
+
+use js_sys::{Array, Float32Array, Uint8Array};
+use serde::de::DeserializeOwned;
+use serde::Serialize;
+use wasm_bindgen::{JsCast, JsValue};
+
+/// The JSON header of a message.
+pub fn encode<T: Serialize>(message: &T) -> String {
+    // The protocol types are plain strings and numbers: serialising cannot
+    // fail, but a broken header beats a panic if it ever did.
+    serde_json::to_string(message).unwrap_or_else(|e| format!("{{\"error\":\"{e}\"}}"))
+}
+
+/// Parses a JSON header, or says what is wrong with it.
+pub fn decode<T: DeserializeOwned>(header: &str) -> Result<T, String> {
+    serde_json::from_str(header).map_err(|e| format!("unreadable message {header:?}: {e}"))
+}
+
+/// A message ready for `postMessage(message, transfer)`.
+pub struct Packed {
+    pub message: Array,
+    pub transfer: Array,
+}
+
+/// Builds `[header, ...buffers]` and the list of buffers to transfer.
+pub fn pack(header: &str, buffers: &[&JsValue]) -> Packed {
+    let message = Array::new();
+    let transfer = Array::new();
+    message.push(&JsValue::from_str(header));
+    for buffer in buffers {
+        message.push(buffer);
+        if let Some(a) = buffer.dyn_ref::<Uint8Array>() {
+            transfer.push(&a.buffer());
+        } else if let Some(a) = buffer.dyn_ref::<Float32Array>() {
+            transfer.push(&a.buffer());
+        }
+    }
+    Packed { message, transfer }
+}
+
+/// Splits a received message into its header and its buffers.
+pub fn unpack(data: &JsValue) -> Result<(String, Vec<JsValue>), String> {
+    let array = data
+        .dyn_ref::<Array>()
+        .ok_or("a message that is not an array arrived")?;
+    let header = array
+        .get(0)
+        .as_string()
+        .ok_or("a message without a header arrived")?;
+    let buffers = (1..array.length()).map(|i| array.get(i)).collect();
+    Ok((header, buffers))
+}
+
+/// A typed-array copy of `bytes`, owned by JS (so it can be transferred).
+pub fn bytes_to_js(bytes: &[u8]) -> Uint8Array {
+    Uint8Array::from(bytes)
+}
+
+/// Buffer `index` of a message as bytes.
+pub fn js_to_bytes(buffers: &[JsValue], index: usize, what: &str) -> Result<Vec<u8>, String> {
+    buffers
+        .get(index)
+        .and_then(|b| b.dyn_ref::<Uint8Array>())
+        .map(Uint8Array::to_vec)
+        .ok_or_else(|| format!("the message carries no {what}"))
+}
+
+/// Buffer `index` of a message as floats.
+pub fn js_to_floats(buffers: &[JsValue], index: usize, what: &str) -> Result<Vec<f32>, String> {
+    buffers
+        .get(index)
+        .and_then(|b| b.dyn_ref::<Float32Array>())
+        .map(Float32Array::to_vec)
+        .ok_or_else(|| format!("the message carries no {what}"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::protocol::{FromWorker, ModelInfo, RunMeta, TokenizerKind, ToWorker};
+
+    fn round_trip<T: Serialize + DeserializeOwned + PartialEq + std::fmt::Debug>(msg: T) {
+        let header = encode(&msg);
+        assert_eq!(decode::<T>(&header).unwrap(), msg, "{header}");
+    }
+
+    #[test]
+    fn every_message_survives_the_header() {
+        round_trip(ToWorker::LoadUrl {
+            base: "models/all-MiniLM-L6-v2/".into(),
+            weights: Some("model.f16.safetensors".into()),
+        });
+        round_trip(ToWorker::LoadUrl {
+            base: "m".into(),
+            weights: None,
+        });
+        round_trip(ToWorker::LoadFiles {
+            name: "local files (a \"b\".safetensors)".into(),
+            tokenizer_kind: TokenizerKind::VocabTxt,
+        });
+        round_trip(ToWorker::Run {
+            request_id: u64::from(u32::MAX) + 5,
+            text: "naïve café — 猫".into(),
+            pair: Some("second".into()),
+        });
+        round_trip(FromWorker::Started);
+        round_trip(FromWorker::Progress {
+            file: "model.f16.safetensors".into(),
+            received_bytes: 262_144,
+            total_bytes: None,
+            from_cache: true,
+        });
+        round_trip(FromWorker::Loaded {
+            info: ModelInfo {
+                name: "mini".into(),
+                layers: 6,
+                heads: 12,
+                hidden_size: 384,
+                max_tokens: 512,
+                weights_file: "model.f16.safetensors".into(),
+                load_ms: 812.5,
+            },
+        });
+        round_trip(FromWorker::LoadFailed {
+            message: "config.json could not be read".into(),
+        });
+        round_trip(FromWorker::Result {
+            request_id: 3,
+            meta: RunMeta {
+                tokens: vec!["[CLS]".into(), "[SEP]".into()],
+                token_type_ids: vec![0, 0],
+                truncated: 0,
+                layers: 6,
+                heads: 12,
+                forward_ms: 4.0,
+            },
+        });
+        round_trip(FromWorker::RunFailed {
+            request_id: 9,
+            message: "no model".into(),
+        });
+    }
+
+    #[test]
+    fn headers_are_snake_case_tags() {
+        let h = encode(&ToWorker::LoadFiles {
+            name: "x".into(),
+            tokenizer_kind: TokenizerKind::TokenizerJson,
+        });
+        assert_eq!(h, r#"{"type":"load_files","name":"x","tokenizer_kind":"tokenizer_json"}"#);
+        let p: FromWorker = decode(
+            r#"{"type":"progress","file":"a","received_bytes":1,"total_bytes":2,"from_cache":false}"#,
+        )
+        .unwrap();
+        assert!(matches!(p, FromWorker::Progress { total_bytes: Some(2), .. }));
+    }
+
+    #[test]
+    fn bad_headers_are_errors_not_panics() {
+        assert!(decode::<FromWorker>("").is_err());
+        assert!(decode::<FromWorker>(r#"{"type":"nope"}"#).is_err());
+        assert!(decode::<ToWorker>(r#"{"type":"run","request_id":-1,"text":"","pair":null}"#)
+            .unwrap_err()
+            .contains("unreadable message"));
+    }
+}
