@@ -7,6 +7,8 @@ wasm_bindgen({ module_or_path: "attend-worker_bg.wasm" }).catch((error) => {
   // A rejected promise would go unnoticed by the page; a thrown error
   // reaches the Worker's onerror, which the app shows.
   setTimeout(() => {
-    throw new Error("the model's WebAssembly could not start: " + error);
+    throw new Error(
+      "the model's WebAssembly could not start: " + ((error && error.message) || error),
+    );
   });
 });

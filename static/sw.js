@@ -3,6 +3,9 @@
 // refreshed in the background (stale-while-revalidate), so a classroom on
 // weak Wi-Fi gets a fast start and still picks up new versions.
 const CACHE = "attend-v1";
+// The model worker keeps the weights in its own cache ("attend-models-v1");
+// this worker neither copies them nor deletes that cache.
+const APP_CACHE_PREFIX = "attend-v";
 
 self.addEventListener("install", (event) => {
   event.waitUntil(self.skipWaiting());
@@ -12,14 +15,15 @@ self.addEventListener("activate", (event) => {
   event.waitUntil(
     caches
       .keys()
-      .then((keys) => Promise.all(keys.filter((k) => k !== CACHE).map((k) => caches.delete(k))))
+      .then((keys) => Promise.all(keys.filter((k) => k.startsWith(APP_CACHE_PREFIX) && k !== CACHE).map((k) => caches.delete(k))))
       .then(() => self.clients.claim()),
   );
 });
 
 self.addEventListener("fetch", (event) => {
   const request = event.request;
-  if (request.method !== "GET" || new URL(request.url).origin !== self.location.origin) {
+  const url = new URL(request.url);
+  if (request.method !== "GET" || url.origin !== self.location.origin || url.pathname.includes("/models/")) {
     return;
   }
   event.respondWith(

@@ -9,6 +9,7 @@ mod navigation;
 pub mod params;
 pub mod route;
 pub mod sections;
+mod perf_marks;
 mod shell;
 
 pub use shell::App;

@@ -35,7 +35,7 @@ async fn mounts_the_section_named_in_the_hash_and_follows_it() {
         .location()
         .set_hash("#/positional?len=8&d=4&pos=1")
         .unwrap();
-    leptos::mount::mount_to_body(attend_app::App).forget();
+    leptos::mount::mount_to_body(attend_app::App);
     settle().await;
 
     let toc = document()

@@ -23,6 +23,7 @@
 //! ```
 
 mod arrow;
+pub mod bars;
 pub mod attention_compare;
 pub mod attention_heatmap;
 pub mod attention_lines;
@@ -35,12 +36,14 @@ pub mod grid;
 pub mod hover;
 mod legend;
 pub mod matrix;
+pub mod masked_matrix;
 pub mod matrix_heatmap;
 pub mod message;
 pub mod palette;
 pub mod pe_heatmap;
 pub mod pe_lines;
 pub mod pe_similarity;
+pub mod stacked_bars;
 pub mod style;
 mod ticked_range;
 mod ticks;
@@ -52,11 +55,13 @@ pub use attention_heatmap::{
 };
 pub use attention_lines::{draw_attention_lines, TokenSide, MIN_LINE_WEIGHT};
 pub use attention_model_grid::{draw_attention_model_grid, AttentionShape, ModelGridOptions};
+pub use bars::{draw_bars, BarSpec};
 pub use colorscale::ColorScale;
 pub use embedding_scatter::{draw_embedding_scatter, EmbeddingScatterData, PointKind};
 pub use error::ChartError;
 pub use grid::{CellGrid, RowOrder};
 pub use hover::{HoverMap, HoverTarget, HoverValue, PixelRect};
+pub use masked_matrix::{draw_masked_matrix, MaskedMatrixSpec};
 pub use matrix::Matrix;
 pub use matrix_heatmap::{
     draw_matrix_heatmap, AxisSpec, CellText, HeatmapSpec, HoverLabel, LabelDirection, XAxisSide,
@@ -65,3 +70,4 @@ pub use palette::Palette;
 pub use pe_heatmap::draw_pe_heatmap;
 pub use pe_lines::draw_pe_lines;
 pub use pe_similarity::draw_pe_similarity;
+pub use stacked_bars::{draw_stacked_values, StackedSpec};

@@ -40,12 +40,12 @@ fn minilm_forward_timing() {
         model.forward_ids(&ids, &types).expect("warm-up");
         let runs = if t <= 16 { 200 } else { 40 };
         let cpu_start = process_cpu_ms();
-        let mut best_ms = f64::INFINITY;
+        let mut times_ms = Vec::with_capacity(runs);
         let start = Instant::now();
         for _ in 0..runs {
             let one = Instant::now();
             let out = model.forward_ids(&ids, &types).expect("forward");
-            best_ms = best_ms.min(one.elapsed().as_secs_f64() * 1e3);
+            times_ms.push(one.elapsed().as_secs_f64() * 1e3);
             assert_eq!(out.attentions.shape(), &[6, 12, t, t]);
         }
         let mean_ms = start.elapsed().as_secs_f64() * 1e3 / runs as f64;
@@ -53,8 +53,14 @@ fn minilm_forward_timing() {
             (Some(a), Some(b)) => format!("{:.2} ms", (b - a) / runs as f64),
             _ => "n/a".into(),
         };
+        times_ms.sort_by(f64::total_cmp);
+        let (median, min, max) = (times_ms[runs / 2], times_ms[0], times_ms[runs - 1]);
+        // Floating-point work as `cargo xtask bench` counts it (dense layers
+        // plus the attention products).
+        let gflops = (21.2e6 * t as f64 + 6.0 * 1536.0 * (t * t) as f64) / (median * 1e6);
         eprintln!(
-            "MiniLM forward T={t}: wall mean {mean_ms:.2} ms, best {best_ms:.2} ms; CPU {cpu_ms} per run"
+            "MiniLM forward T={t}: wall median {median:.2} ms (min {min:.2}, max {max:.2}, \
+             mean {mean_ms:.2}), {gflops:.1} GFLOP/s; CPU {cpu_ms} per run"
         );
     }
 }

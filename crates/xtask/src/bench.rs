@@ -42,7 +42,8 @@ pub fn run(root: &Path, gpu: bool) -> Result<()> {
     model::ensure_default_model(root)?;
     let ids = bench_ids(root)?;
     let mut rows = native(root, &ids)?;
-    rows.extend(wasm(root, &ids)?);
+    let (wasm_rows, app) = wasm(root, &ids)?;
+    rows.extend(wasm_rows);
 
     println!();
     println!(
@@ -138,8 +139,9 @@ fn native(root: &Path, ids: &[Vec<u32>]) -> Result<Vec<Row>> {
     Ok(rows)
 }
 
-/// bench.html in headless Chromium (CPU, main thread of the page).
-fn wasm(root: &Path, ids: &[Vec<u32>]) -> Result<Vec<Row>> {
+/// bench.html in headless Chromium (CPU, main thread of the page), then
+/// the app itself.
+fn wasm(root: &Path, ids: &[Vec<u32>]) -> Result<(Vec<Row>, crate::bench_app::AppTimings)> {
     build::site(root)?;
     let (url, _server) = server::spawn(&root.join("dist"))?;
     let browser = attend_e2e::Browser::start(1024, 768)?;
@@ -186,7 +188,9 @@ fn wasm(root: &Path, ids: &[Vec<u32>]) -> Result<Vec<Row>> {
         rows.push(summarize("wasm, Chromium (CPU)", ids.len(), times));
     }
     browser.assert_no_console_errors()?;
-    Ok(rows)
+    drop(browser);
+    let app = crate::bench_app::run(&url)?;
+    Ok((rows, app))
 }
 
 #[cfg(test)]

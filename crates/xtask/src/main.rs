@@ -3,6 +3,7 @@
 //! so in one line.
 
 mod bench;
+mod bench_app;
 mod build;
 mod cmd;
 mod model;

@@ -141,7 +141,7 @@ impl RequestQueue {
     }
 
     /// Records a run of `text` (and `pair`) as the newest request, replacing
-    /// any waiting one; returns its id. Send what [`Self::next`] returns.
+    /// any waiting one; returns its id. Send what [`Self::take_next`] returns.
     pub fn request(&mut self, text: String, pair: Option<String>) -> u64 {
         self.last_id += 1;
         self.pending = Some(RunRequest {
@@ -154,7 +154,7 @@ impl RequestQueue {
 
     /// The request to send now, if any: the waiting one, when nothing is in
     /// flight and a model is ready. It is then in flight.
-    pub fn next(&mut self) -> Option<RunRequest> {
+    pub fn take_next(&mut self) -> Option<RunRequest> {
         if self.in_flight.is_some() || !self.is_ready() {
             return None;
         }
@@ -213,7 +213,14 @@ impl RequestQueue {
 
 /// The sentence for a worker `error` event.
 pub fn worker_error_message(detail: Option<&str>, started: bool) -> String {
-    let detail = detail.map(str::trim).filter(|d| !d.is_empty());
+    // "Uncaught Error: x" → "x": the prefixes say nothing to a reader.
+    let detail = detail
+        .map(|d| {
+            let d = d.trim();
+            let d = d.strip_prefix("Uncaught ").unwrap_or(d);
+            d.strip_prefix("Error: ").unwrap_or(d).trim()
+        })
+        .filter(|d| !d.is_empty());
     match (started, detail) {
         (true, Some(d)) => format!("the model worker stopped: {d}"),
         (true, None) => "the model worker stopped unexpectedly".into(),
@@ -325,9 +332,8 @@ impl Inner {
     }
 
     fn start_worker(this: &Rc<Inner>) -> Result<WorkerHandle, String> {
-        let worker = Worker::new(WORKER_SCRIPT).map_err(|e| {
-            worker_error_message(Some(&super::fetch::js_error_text(&e)), false)
-        })?;
+        let worker = Worker::new(WORKER_SCRIPT)
+            .map_err(|e| worker_error_message(Some(&super::fetch::js_error_text(&e)), false))?;
         let serial = this.serials.get() + 1;
         this.serials.set(serial);
         let weak: Weak<Inner> = Rc::downgrade(this);
@@ -406,7 +412,11 @@ impl Inner {
 
     fn post(&self, packed: &Packed) -> Result<(), String> {
         let state = self.state.borrow();
-        let worker = &state.worker.as_ref().ok_or("the model worker is not running")?.worker;
+        let worker = &state
+            .worker
+            .as_ref()
+            .ok_or("the model worker is not running")?
+            .worker;
         worker
             .post_message_with_transfer(&packed.message, &packed.transfer)
             .map_err(|e| super::fetch::js_error_text(&e))
@@ -419,7 +429,7 @@ impl Inner {
             if !state.started || state.worker.is_none() {
                 return;
             }
-            state.queue.next()
+            state.queue.take_next()
         };
         let Some(request) = next else { return };
         let header = wire::encode(&ToWorker::Run {
@@ -520,7 +530,7 @@ impl Inner {
         };
         // Terminated outside the borrow; its handlers go with it.
         drop(handle);
-        web_sys::console::error_1(&format!("Attend: {message}").into());
+        web_sys::console::warn_1(&format!("Attend: {message}").into());
         self.emit(ClientEvent::WorkerError(message));
     }
 }
@@ -530,7 +540,7 @@ mod tests {
     use super::*;
 
     fn sent(q: &mut RequestQueue) -> Option<(u64, String)> {
-        q.next().map(|r| (r.request_id, r.text))
+        q.take_next().map(|r| (r.request_id, r.text))
     }
 
     fn ready_queue() -> RequestQueue {
@@ -552,7 +562,11 @@ mod tests {
         assert_eq!(sent(&mut q), None, "a failed first load leaves no model");
         q.load_started();
         q.load_finished(true);
-        assert_eq!(sent(&mut q), Some((2, "b".into())), "only the newest is sent");
+        assert_eq!(
+            sent(&mut q),
+            Some((2, "b".into())),
+            "only the newest is sent"
+        );
         assert_eq!(q.answered(2).map(|r| r.text), Some("b".into()));
         assert_eq!(sent(&mut q), None);
     }
@@ -568,7 +582,7 @@ mod tests {
         assert_eq!(q.pending().map(|r| r.request_id), Some(3));
         // The answer to "a" is stale: dropped, and "c" goes out ("b" never).
         assert_eq!(q.answered(1), None);
-        let next = q.next().unwrap();
+        let next = q.take_next().unwrap();
         assert_eq!((next.request_id, next.pair.as_deref()), (3, Some("d")));
         let delivered = q.answered(3).unwrap();
         assert_eq!((delivered.request_id, delivered.text.as_str()), (3, "c"));
@@ -580,9 +594,12 @@ mod tests {
     fn unknown_and_repeated_answers_are_ignored() {
         let mut q = ready_queue();
         q.request("a".into(), None);
-        q.next();
+        q.take_next();
         assert_eq!(q.answered(7), None);
-        assert!(q.in_flight().is_some(), "a foreign id does not clear the flight");
+        assert!(
+            q.in_flight().is_some(),
+            "a foreign id does not clear the flight"
+        );
         assert!(q.answered(1).is_some());
         assert_eq!(q.answered(1), None, "delivered once");
     }
@@ -591,7 +608,7 @@ mod tests {
     fn loads_hold_runs_and_failures_keep_the_old_model() {
         let mut q = ready_queue();
         q.request("a".into(), None);
-        q.next();
+        q.take_next();
         q.load_started();
         q.request("b".into(), None);
         // The run in flight still answers (from the old model) …
@@ -607,7 +624,7 @@ mod tests {
     fn a_lost_worker_forgets_its_model_and_flight() {
         let mut q = ready_queue();
         q.request("a".into(), None);
-        q.next();
+        q.take_next();
         q.request("b".into(), None);
         q.worker_lost();
         assert!(!q.is_ready());
@@ -669,7 +686,11 @@ mod tests {
         );
         assert_eq!(
             worker_error_message(Some("Uncaught RuntimeError: unreachable"), true),
-            "the model worker stopped: Uncaught RuntimeError: unreachable"
+            "the model worker stopped: RuntimeError: unreachable"
+        );
+        assert_eq!(
+            worker_error_message(Some("Uncaught Error: boom"), false),
+            "the model worker could not start: boom"
         );
         assert_eq!(
             worker_error_message(Some("  "), true),

@@ -377,8 +377,8 @@ pub async fn load_url(
         Ok(found) => found,
         Err(e) if e.is_not_found() => {
             return Err(LoadError::Failed(format!(
-                "neither tokenizer.json nor vocab.txt was found at {base}: the model needs one of them"
-            )))
+            "neither tokenizer.json nor vocab.txt was found at {base}: the model needs one of them"
+        )))
         }
         Err(e) => return Err(e.into()),
     };
@@ -449,13 +449,20 @@ mod tests {
         assert_eq!(m.size_of("config.json"), Some(612));
         assert_eq!(m.size_of("x"), None);
         assert_eq!(Manifest::parse(b"{}").unwrap(), Manifest::default());
-        assert!(Manifest::parse(b"[1]").unwrap_err().contains("manifest.json"));
-        assert!(Manifest::parse(b"{oops").unwrap_err().contains("manifest.json"));
+        assert!(Manifest::parse(b"[1]")
+            .unwrap_err()
+            .contains("manifest.json"));
+        assert!(Manifest::parse(b"{oops")
+            .unwrap_err()
+            .contains("manifest.json"));
     }
 
     #[test]
     fn names_and_labels() {
-        assert_eq!(name_from_base("models/all-MiniLM-L6-v2/"), "all-MiniLM-L6-v2");
+        assert_eq!(
+            name_from_base("models/all-MiniLM-L6-v2/"),
+            "all-MiniLM-L6-v2"
+        );
         assert_eq!(name_from_base("https://host/m/bert"), "bert");
         assert_eq!(name_from_base(""), "model");
         assert_eq!(
@@ -467,30 +474,57 @@ mod tests {
 
     #[test]
     fn casing_is_read_from_the_vocabulary() {
-        assert!(!vocab_is_cased(b"[PAD]\n[UNK]\n[CLS]\n[SEP]\nthe\ncat\n##s\n"));
+        assert!(!vocab_is_cased(
+            b"[PAD]\n[UNK]\n[CLS]\n[SEP]\nthe\ncat\n##s\n"
+        ));
         assert!(vocab_is_cased(b"[PAD]\n[UNK]\nThe\ncat\nParis\n"));
     }
 
     #[test]
     fn errors_name_the_file() {
-        assert!(build_bert(b"{", b"", "w.safetensors", TokenizerKind::VocabTxt, b"")
-            .unwrap_err()
-            .starts_with("config.json"));
-        let not_bert = br#"{"model_type":"gpt2","vocab_size":5,"hidden_size":4,"num_hidden_layers":1,
+        assert!(
+            build_bert(b"{", b"", "w.safetensors", TokenizerKind::VocabTxt, b"")
+                .unwrap_err()
+                .starts_with("config.json")
+        );
+        let not_bert =
+            br#"{"model_type":"gpt2","vocab_size":5,"hidden_size":4,"num_hidden_layers":1,
             "num_attention_heads":1,"intermediate_size":4,"max_position_embeddings":8}"#;
-        let e = build_bert(not_bert, b"", "w.safetensors", TokenizerKind::VocabTxt, b"").unwrap_err();
-        assert!(e.starts_with("config.json does not describe a BERT model"), "{e}");
+        let e =
+            build_bert(not_bert, b"", "w.safetensors", TokenizerKind::VocabTxt, b"").unwrap_err();
+        assert!(
+            e.starts_with("config.json does not describe a BERT model"),
+            "{e}"
+        );
         let tiny = br#"{"model_type":"bert","vocab_size":6,"hidden_size":4,"num_hidden_layers":1,
             "num_attention_heads":1,"intermediate_size":4,"max_position_embeddings":8}"#;
         let vocab = b"[PAD]\n[UNK]\n[CLS]\n[SEP]\n[MASK]\ncat\n";
-        let e = build_bert(tiny, b"not safetensors", "w.safetensors", TokenizerKind::VocabTxt, vocab)
-            .unwrap_err();
+        let e = build_bert(
+            tiny,
+            b"not safetensors",
+            "w.safetensors",
+            TokenizerKind::VocabTxt,
+            vocab,
+        )
+        .unwrap_err();
         assert!(e.starts_with("w.safetensors is corrupt"), "{e}");
-        let e = build_bert(tiny, b"", "w.safetensors", TokenizerKind::TokenizerJson, b"{}")
-            .unwrap_err();
+        let e = build_bert(
+            tiny,
+            b"",
+            "w.safetensors",
+            TokenizerKind::TokenizerJson,
+            b"{}",
+        )
+        .unwrap_err();
         assert!(e.starts_with("tokenizer.json could not be read"), "{e}");
-        let e = build_bert(tiny, b"", "w.safetensors", TokenizerKind::VocabTxt, b"[UNK]\na\nb\nc\nd\ne\nf\ng\n")
-            .unwrap_err();
+        let e = build_bert(
+            tiny,
+            b"",
+            "w.safetensors",
+            TokenizerKind::VocabTxt,
+            b"[PAD]\n[UNK]\n[CLS]\n[SEP]\n[MASK]\na\nb\nc\n",
+        )
+        .unwrap_err();
         assert!(e.starts_with("vocab.txt has 8 tokens"), "{e}");
     }
 
@@ -513,20 +547,41 @@ mod tests {
             return;
         };
         assert!(!vocab_is_cased(&vocab), "all-MiniLM-L6-v2 is uncased");
-        let a = build_bert(&config, &weights, "model.f16.safetensors", TokenizerKind::TokenizerJson, &tok)
-            .unwrap();
-        let b = build_bert(&config, &weights, "model.f16.safetensors", TokenizerKind::VocabTxt, &vocab)
-            .unwrap();
+        let a = build_bert(
+            &config,
+            &weights,
+            "model.f16.safetensors",
+            TokenizerKind::TokenizerJson,
+            &tok,
+        )
+        .unwrap();
+        let b = build_bert(
+            &config,
+            &weights,
+            "model.f16.safetensors",
+            TokenizerKind::VocabTxt,
+            &vocab,
+        )
+        .unwrap();
         let text = "The Cat sat on the mat.";
         assert_eq!(
             a.encode(text, None, None).unwrap(),
             b.encode(text, None, None).unwrap()
         );
         let info = model_info(&a, "mini", "model.f16.safetensors", 1.0);
-        assert_eq!((info.layers, info.heads, info.hidden_size, info.max_tokens), (6, 12, 384, 512));
+        assert_eq!(
+            (info.layers, info.heads, info.hidden_size, info.max_tokens),
+            (6, 12, 384, 512)
+        );
         let short = &weights[..weights.len() / 2];
-        let e = build_bert(&config, short, "model.f16.safetensors", TokenizerKind::TokenizerJson, &tok)
-            .unwrap_err();
+        let e = build_bert(
+            &config,
+            short,
+            "model.f16.safetensors",
+            TokenizerKind::TokenizerJson,
+            &tok,
+        )
+        .unwrap_err();
         assert!(e.starts_with("model.f16.safetensors"), "{e}");
     }
 }

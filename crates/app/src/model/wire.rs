@@ -80,7 +80,7 @@ pub fn js_to_floats(buffers: &[JsValue], index: usize, what: &str) -> Result<Vec
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::model::protocol::{FromWorker, ModelInfo, RunMeta, TokenizerKind, ToWorker};
+    use crate::model::protocol::{FromWorker, ModelInfo, RunMeta, ToWorker, TokenizerKind};
 
     fn round_trip<T: Serialize + DeserializeOwned + PartialEq + std::fmt::Debug>(msg: T) {
         let header = encode(&msg);
@@ -150,20 +150,31 @@ mod tests {
             name: "x".into(),
             tokenizer_kind: TokenizerKind::TokenizerJson,
         });
-        assert_eq!(h, r#"{"type":"load_files","name":"x","tokenizer_kind":"tokenizer_json"}"#);
+        assert_eq!(
+            h,
+            r#"{"type":"load_files","name":"x","tokenizer_kind":"tokenizer_json"}"#
+        );
         let p: FromWorker = decode(
             r#"{"type":"progress","file":"a","received_bytes":1,"total_bytes":2,"from_cache":false}"#,
         )
         .unwrap();
-        assert!(matches!(p, FromWorker::Progress { total_bytes: Some(2), .. }));
+        assert!(matches!(
+            p,
+            FromWorker::Progress {
+                total_bytes: Some(2),
+                ..
+            }
+        ));
     }
 
     #[test]
     fn bad_headers_are_errors_not_panics() {
         assert!(decode::<FromWorker>("").is_err());
         assert!(decode::<FromWorker>(r#"{"type":"nope"}"#).is_err());
-        assert!(decode::<ToWorker>(r#"{"type":"run","request_id":-1,"text":"","pair":null}"#)
-            .unwrap_err()
-            .contains("unreadable message"));
+        assert!(
+            decode::<ToWorker>(r#"{"type":"run","request_id":-1,"text":"","pair":null}"#)
+                .unwrap_err()
+                .contains("unreadable message")
+        );
     }
 }

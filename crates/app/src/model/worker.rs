@@ -172,10 +172,9 @@ fn load_files(generation: u64, name: &str, kind: TokenizerKind, buffers: &[JsVal
         ))
     })();
     LOADING.with(|l| l.set(true));
-    let result = files
-        .and_then(|(config, weights, tokenizer)| {
-            loader::load_files(name, &config, &weights, kind, &tokenizer)
-        });
+    let result = files.and_then(|(config, weights, tokenizer)| {
+        loader::load_files(name, &config, &weights, kind, &tokenizer)
+    });
     LOADING.with(|l| l.set(false));
     if !is_current(generation) {
         return;

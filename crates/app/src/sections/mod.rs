@@ -2,7 +2,10 @@
 //! ←/→ navigation and deep links all read this one list.
 
 pub mod attention;
+pub mod masking;
+pub mod multi_head;
 pub mod positional;
+pub mod self_attention;
 mod welcome;
 
 use leptos::prelude::*;
@@ -22,6 +25,18 @@ pub const SECTIONS: &[SectionInfo] = &[
         title: "Positional encoding",
     },
     SectionInfo {
+        slug: "self-attention",
+        title: "Self-attention, step by step",
+    },
+    SectionInfo {
+        slug: "multi-head",
+        title: "Multi-head attention",
+    },
+    SectionInfo {
+        slug: "masking",
+        title: "Masking",
+    },
+    SectionInfo {
         slug: "attention",
         title: "Attention, live",
     },
@@ -35,6 +50,9 @@ pub fn index_of(slug: &str) -> Option<usize> {
 pub fn view_of(slug: &str) -> AnyView {
     match slug {
         "positional" => positional::PositionalSection().into_any(),
+        "self-attention" => self_attention::SelfAttentionSection().into_any(),
+        "multi-head" => multi_head::MultiHeadSection().into_any(),
+        "masking" => masking::MaskingSection().into_any(),
         "attention" => attention::AttentionSection().into_any(),
         _ => welcome::Welcome().into_any(),
     }

@@ -70,8 +70,12 @@ pub fn CurrentView(state: Memo<AttentionState>, update: Setter) -> impl IntoView
             return attend_charts::message::draw_message(area, "Waiting for the model…")
                 .map_err(|e| e.to_string());
         };
-        draw_view(area, &s, &r, focus.get(), store)
-            .map_err(|e| format!("Could not draw this view: {e}"))
+        let drawn = draw_view(area, &s, &r, focus.get(), store)
+            .map_err(|e| format!("Could not draw this view: {e}"));
+        if drawn.is_ok() && r.text == s.text {
+            crate::perf_marks::drawn(&r.text);
+        }
+        drawn
     };
     let summary = Signal::derive(move || {
         let s = state.get();

@@ -1,0 +1,350 @@
+//! The settings of the self-attention section and their URL form:
+//! `#/self-attention?text=The+animal+…&focus=7&seed=42`, plus the toy
+//! computation they stand for (shared with the multi-head section).
+
+use crate::params::int_in_range;
+use crate::route::Route;
+use attend_core::attention::{
+    attend, toy_embeddings, weighted_values, AttentionSteps, Mask, Matrix, ToyAttention,
+};
+use attend_core::positional_encoding;
+
+pub const SLUG: &str = "self-attention";
+pub const DEFAULT_TEXT: &str = "The animal didn't cross the street because it was tired";
+/// Beyond this many words the bars get too thin to read.
+pub const MAX_WORDS: usize = 16;
+/// A pasted page is cut down to this many characters first.
+pub const MAX_CHARS: usize = 200;
+pub const DEFAULT_SEED: u64 = 42;
+pub const MAX_SEED: u64 = 999_999;
+/// Width of the toy word vectors.
+pub const D_MODEL: usize = 8;
+/// Width of the queries, keys and values.
+pub const D_K: usize = 4;
+/// The positional-encoding base of section 1.
+const PE_BASE: f64 = 10_000.0;
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct SelfAttentionState {
+    /// The sentence, words separated by single spaces.
+    pub text: String,
+    /// The word whose query is followed through the three steps.
+    pub focus: usize,
+    pub seed: u64,
+}
+
+impl Default for SelfAttentionState {
+    fn default() -> Self {
+        SelfAttentionState {
+            text: DEFAULT_TEXT.to_string(),
+            focus: default_focus(&words(DEFAULT_TEXT)),
+            seed: DEFAULT_SEED,
+        }
+    }
+}
+
+/// The words of a sentence: split at white space, punctuation kept.
+pub fn words(text: &str) -> Vec<String> {
+    text.split_whitespace().map(str::to_string).collect()
+}
+
+/// The word "it" when there is one (the classic question: what does it
+/// refer to?), else the first word.
+pub fn default_focus(words: &[String]) -> usize {
+    words.iter().position(|w| key_of(w) == "it").unwrap_or(0)
+}
+
+/// The form of a word that picks its toy vector: lower case, without
+/// surrounding punctuation, so "It" and "it," are the same word.
+pub fn key_of(word: &str) -> String {
+    let trimmed = word.trim_matches(|c: char| !c.is_alphanumeric());
+    let base = if trimmed.is_empty() { word } else { trimmed };
+    base.to_lowercase()
+}
+
+/// Reads a sentence typed by anyone: empty → the default, too long → cut.
+pub fn read_sentence(raw: Option<&str>, notes: &mut Vec<String>) -> String {
+    let Some(raw) = raw else {
+        return DEFAULT_TEXT.to_string();
+    };
+    let mut text: String = raw.chars().take(MAX_CHARS).collect();
+    if raw.chars().count() > MAX_CHARS {
+        notes.push(format!(
+            "The sentence is limited to {MAX_CHARS} characters; the rest was cut off."
+        ));
+        // do not keep half a word
+        if let Some(cut) = text.rfind(char::is_whitespace) {
+            text.truncate(cut);
+        }
+    }
+    let mut w = words(&text);
+    if w.is_empty() {
+        notes.push("The sentence was empty; using the example sentence.".to_string());
+        return DEFAULT_TEXT.to_string();
+    }
+    if w.len() > MAX_WORDS {
+        notes.push(format!(
+            "At most {MAX_WORDS} words at once; kept the first {MAX_WORDS}."
+        ));
+        w.truncate(MAX_WORDS);
+    }
+    w.join(" ")
+}
+
+pub fn read_seed(raw: Option<&str>, notes: &mut Vec<String>) -> u64 {
+    int_in_range(
+        "Seed",
+        raw,
+        DEFAULT_SEED as usize,
+        0,
+        MAX_SEED as usize,
+        notes,
+    ) as u64
+}
+
+/// The seed the Reseed button moves to: another one, the same on every
+/// machine (so that a test can predict it).
+pub fn next_seed(seed: u64) -> u64 {
+    let next = (seed.wrapping_mul(7919).wrapping_add(104_729)) % (MAX_SEED + 1);
+    if next == seed {
+        (seed + 1) % (MAX_SEED + 1)
+    } else {
+        next
+    }
+}
+
+impl SelfAttentionState {
+    /// Reads the settings from a route; whatever had to be changed is
+    /// explained in the returned notices.
+    pub fn from_route(route: &Route) -> (Self, Vec<String>) {
+        let mut notes = Vec::new();
+        let text = read_sentence(route.get("text"), &mut notes);
+        let w = words(&text);
+        let focus = match route.get("focus") {
+            None => default_focus(&w),
+            raw => int_in_range(
+                "Focus word",
+                raw,
+                default_focus(&w),
+                0,
+                w.len() - 1,
+                &mut notes,
+            ),
+        };
+        let seed = read_seed(route.get("seed"), &mut notes);
+        (SelfAttentionState { text, focus, seed }, notes)
+    }
+
+    pub fn to_route(&self) -> Route {
+        Route::with_query(
+            SLUG,
+            vec![
+                ("text".into(), self.text.clone()),
+                ("focus".into(), self.focus.to_string()),
+                ("seed".into(), self.seed.to_string()),
+            ],
+        )
+    }
+
+    pub fn words(&self) -> Vec<String> {
+        words(&self.text)
+    }
+}
+
+/// Toy word vectors with the position codes of section 1 added:
+/// tokens × `d_model`. The same word gets the same vector wherever it
+/// stands; the position code is what tells the two "the"s apart.
+pub fn toy_inputs(words: &[String], d_model: usize, seed: u64) -> Result<Matrix, String> {
+    let keys: Vec<String> = words.iter().map(|w| key_of(w)).collect();
+    let e = toy_embeddings(&keys, d_model, seed).map_err(|e| e.to_string())?;
+    let pe = positional_encoding(words.len(), d_model, PE_BASE).map_err(|e| e.to_string())?;
+    let mut data = e.data().to_vec();
+    for (i, x) in data.iter_mut().enumerate() {
+        *x += pe.get(i / d_model, i % d_model);
+    }
+    Matrix::new(words.len(), d_model, data).map_err(|e| e.to_string())
+}
+
+/// Everything the three steps show, for one sentence, seed and focus word.
+#[derive(Clone, Debug, PartialEq)]
+pub struct SelfAttentionData {
+    pub words: Vec<String>,
+    pub focus: usize,
+    pub q: Matrix,
+    pub k: Matrix,
+    pub v: Matrix,
+    pub steps: AttentionSteps,
+    /// `w_j · v_j` for the focus word's weights.
+    pub weighted: Vec<Vec<f32>>,
+}
+
+impl SelfAttentionData {
+    pub fn compute(state: &SelfAttentionState) -> Result<Self, String> {
+        let words = state.words();
+        let x = toy_inputs(&words, D_MODEL, state.seed)?;
+        let head = ToyAttention::new(state.seed, D_MODEL, D_K).map_err(|e| e.to_string())?;
+        let (q, k, v) = head.qkv(&x).map_err(|e| e.to_string())?;
+        let steps = attend(&q, &k, &v, &Mask::None).map_err(|e| e.to_string())?;
+        let focus = state.focus.min(words.len().saturating_sub(1));
+        let weights_row = steps.weights.row(focus).unwrap_or_default().to_vec();
+        let weighted = weighted_values(&weights_row, &v).map_err(|e| e.to_string())?;
+        Ok(SelfAttentionData {
+            words,
+            focus,
+            q,
+            k,
+            v,
+            steps,
+            weighted,
+        })
+    }
+
+    fn row(m: &Matrix, r: usize) -> Vec<f32> {
+        m.row(r).map(<[f32]>::to_vec).unwrap_or_default()
+    }
+
+    pub fn scores_row(&self) -> Vec<f32> {
+        Self::row(&self.steps.scores, self.focus)
+    }
+
+    pub fn weights_row(&self) -> Vec<f32> {
+        Self::row(&self.steps.weights, self.focus)
+    }
+
+    pub fn output_row(&self) -> Vec<f32> {
+        Self::row(&self.steps.output, self.focus)
+    }
+
+    pub fn query(&self) -> Vec<f32> {
+        Self::row(&self.q, self.focus)
+    }
+
+    pub fn key(&self, j: usize) -> Vec<f32> {
+        Self::row(&self.k, j)
+    }
+
+    /// The word the focus word weighs most (ties: the first).
+    pub fn strongest(&self) -> usize {
+        let w = self.weights_row();
+        (0..w.len())
+            .max_by(|&a, &b| w[a].total_cmp(&w[b]).then(b.cmp(&a)))
+            .unwrap_or(0)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn round_trips_through_the_url() {
+        let state = SelfAttentionState {
+            text: "Man bites dog & 犬 = 🐕?".into(),
+            focus: 2,
+            seed: 1234,
+        };
+        let route = Route::parse(&state.to_route().to_hash());
+        assert_eq!(SelfAttentionState::from_route(&route), (state, vec![]));
+    }
+
+    #[test]
+    fn defaults_focus_on_it() {
+        let (state, notes) = SelfAttentionState::from_route(&Route::new(SLUG));
+        assert!(notes.is_empty());
+        assert_eq!(state.text, DEFAULT_TEXT);
+        assert_eq!(state.words()[state.focus], "it");
+        assert_eq!(state.seed, DEFAULT_SEED);
+    }
+
+    #[test]
+    fn garbage_falls_back_with_notices() {
+        let route = Route::parse("#/self-attention?text=%20%20&focus=99&seed=abc");
+        let (state, notes) = SelfAttentionState::from_route(&route);
+        assert_eq!(state.text, DEFAULT_TEXT);
+        assert_eq!(state.focus, state.words().len() - 1);
+        assert_eq!(state.seed, DEFAULT_SEED);
+        assert_eq!(notes.len(), 3, "{notes:?}");
+
+        let long = vec!["word"; 40].join(" ");
+        let route = Route::with_query(SLUG, vec![("text".into(), long)]);
+        let (state, notes) = SelfAttentionState::from_route(&route);
+        assert_eq!(state.words().len(), MAX_WORDS);
+        assert_eq!(notes.len(), 1);
+
+        let route = Route::parse("#/self-attention?focus=-1&seed=1e12");
+        let (state, notes) = SelfAttentionState::from_route(&route);
+        assert_eq!((state.focus, state.seed), (0, MAX_SEED));
+        assert_eq!(notes.len(), 2);
+    }
+
+    #[test]
+    fn pasted_novels_are_cut_at_a_word() {
+        let mut notes = Vec::new();
+        let text = read_sentence(Some(&"abcdefghi ".repeat(100)), &mut notes);
+        assert!(text.chars().count() <= MAX_CHARS);
+        assert!(text.split(' ').all(|w| w == "abcdefghi"));
+        assert!(!notes.is_empty());
+    }
+
+    #[test]
+    fn reseeding_moves_to_another_seed_in_range() {
+        let mut seen = std::collections::HashSet::new();
+        let mut s = DEFAULT_SEED;
+        for _ in 0..100 {
+            let next = next_seed(s);
+            assert_ne!(next, s);
+            assert!(next <= MAX_SEED);
+            seen.insert(next);
+            s = next;
+        }
+        assert!(seen.len() > 90);
+    }
+
+    #[test]
+    fn the_steps_fit_together() {
+        let state = SelfAttentionState::default();
+        let data = SelfAttentionData::compute(&state).unwrap();
+        let n = state.words().len();
+        assert_eq!(data.scores_row().len(), n);
+        let w = data.weights_row();
+        assert!((w.iter().sum::<f32>() - 1.0).abs() < 1e-5);
+        // the weights are the softmax of the scores
+        let s = data.scores_row();
+        let max = s.iter().cloned().fold(f32::MIN, f32::max);
+        let z: f32 = s.iter().map(|x| (x - max).exp()).sum();
+        for (wi, si) in w.iter().zip(&s) {
+            assert!((wi - (si - max).exp() / z).abs() < 1e-5);
+        }
+        // the score is q·k/√d_k
+        let (q, k) = (data.query(), data.key(1));
+        let dot: f32 = q.iter().zip(&k).map(|(a, b)| a * b).sum();
+        assert!((s[1] - dot / (D_K as f32).sqrt()).abs() < 1e-5);
+        // the output is the sum of the weighted values
+        let out = data.output_row();
+        for d in 0..D_K {
+            let sum: f32 = data.weighted.iter().map(|p| p[d]).sum();
+            assert!((out[d] - sum).abs() < 1e-5);
+        }
+        // another focus, another row; another seed, other numbers
+        let other = SelfAttentionData::compute(&SelfAttentionState {
+            focus: 1,
+            ..state.clone()
+        })
+        .unwrap();
+        assert_ne!(other.weights_row(), w);
+        let reseeded = SelfAttentionData::compute(&SelfAttentionState {
+            seed: next_seed(state.seed),
+            ..state
+        })
+        .unwrap();
+        assert_ne!(reseeded.weights_row(), w);
+    }
+
+    #[test]
+    fn repeated_words_differ_by_position() {
+        let x = toy_inputs(&words("the cat saw the dog"), D_MODEL, 1).unwrap();
+        assert_ne!(x.row(0), x.row(3));
+        assert_eq!(key_of("It,"), "it");
+        assert_eq!(key_of("..."), "...");
+    }
+}
