@@ -106,7 +106,7 @@ fn go_relative(route: RwSignal<Route>, step: isize) {
     let next = (here + step).clamp(0, SECTIONS.len() as isize - 1) as usize;
     if next as isize != here {
         navigation::navigate(route, Route::new(SECTIONS[next].slug));
-        let _ = window().scroll_to_with_x_and_y(0.0, 0.0);
+        window().scroll_to_with_x_and_y(0.0, 0.0);
     }
 }
 

@@ -23,11 +23,11 @@
 //! ```
 
 mod arrow;
-pub mod bars;
 pub mod attention_compare;
 pub mod attention_heatmap;
 pub mod attention_lines;
 pub mod attention_model_grid;
+pub mod bars;
 pub mod colorbar;
 pub mod colorscale;
 pub mod embedding_scatter;
@@ -35,8 +35,8 @@ pub mod error;
 pub mod grid;
 pub mod hover;
 mod legend;
-pub mod matrix;
 pub mod masked_matrix;
+pub mod matrix;
 pub mod matrix_heatmap;
 pub mod message;
 pub mod palette;

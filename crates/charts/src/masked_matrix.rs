@@ -127,16 +127,22 @@ fn write_cells<DB: DrawingBackend>(
             format!("{v:.decimals$}")
         }
     };
+    // the largest font in which `text` fits a cell (numbers and "−∞"
+    // get their own: "−∞" is short and should not shrink with "-1.23")
+    let fit = |text: &str| -> Result<f64, ChartError> {
+        let (tw, th) = area.estimate_text_size(text, &font(sizes.small))?;
+        let fit = sizes.small * (cw / tw.max(1) as f64).min(ch / th.max(1) as f64);
+        Ok(sizes.small.min(fit))
+    };
     let widest = m
         .values()
         .iter()
+        .filter(|v| v.is_finite())
         .map(|&v| text_of(v))
         .max_by_key(|t| t.chars().count())
         .unwrap_or_default();
-    let (tw, th) = area.estimate_text_size(&widest, &font(sizes.small))?;
-    let fit = sizes.small * (cw / tw.max(1) as f64).min(ch / th.max(1) as f64);
-    let size = sizes.small.min(fit);
-    let write = size >= MIN_PX && cw > 0.0 && ch > 0.0;
+    let number_size = fit(&widest)?;
+    let infinity_size = fit("−∞")?;
     for r in 0..m.rows() {
         for c in 0..m.cols() {
             let v = m.get(r, c);
@@ -152,7 +158,8 @@ fn write_cells<DB: DrawingBackend>(
                     WHITE.stroke_width(1),
                 ))?;
             }
-            if write {
+            let size = if masked { infinity_size } else { number_size };
+            if size >= MIN_PX && cw > 0.0 && ch > 0.0 {
                 let color = if masked {
                     MASKED_TEXT
                 } else {

@@ -9,7 +9,6 @@ use serde::Serialize;
 use serde_json::{json, Value};
 use std::path::Path;
 use std::process::Command;
-use std::time::Duration;
 
 const TOKEN_COUNTS: [usize; 2] = [16, 128];
 const RUNS: usize = 30;
@@ -56,11 +55,10 @@ pub fn run(root: &Path, gpu: bool) -> Result<()> {
             r.target, r.tokens, r.median_ms, r.min_ms, r.max_ms, r.gflops
         );
     }
+    crate::bench_app::print(&app);
     let out = root.join("target/bench.json");
-    std::fs::write(
-        &out,
-        serde_json::to_string_pretty(&json!({ "model": model::MODEL_NAME, "results": rows }))?,
-    )?;
+    let report = json!({ "model": model::MODEL_NAME, "forward": rows, "app": app });
+    std::fs::write(&out, serde_json::to_string_pretty(&report)?)?;
     println!("\nwrote {}", out.display());
     Ok(())
 }
@@ -145,16 +143,8 @@ fn wasm(root: &Path, ids: &[Vec<u32>]) -> Result<(Vec<Row>, crate::bench_app::Ap
     build::site(root)?;
     let (url, _server) = server::spawn(&root.join("dist"))?;
     let browser = attend_e2e::Browser::start(1024, 768)?;
-    browser.set_script_timeout(Duration::from_secs(600))?;
-    browser.goto(&format!("{url}bench.html"))?;
-    let loaded = browser.execute_async(
-        "const done = arguments[arguments.length - 1];
-         window.attendReady.then((what) => done({ ok: what }), (e) => done({ error: String(e) }));",
-        vec![],
-    )?;
-    if let Some(err) = loaded["error"].as_str() {
-        bail!("bench.html could not load the model: {err}");
-    }
+    let loaded = attend_e2e::open_bench_page(&browser, &url)?;
+    println!("    bench.html loaded {loaded}");
     let mut rows = Vec::new();
     for ids in ids {
         println!(

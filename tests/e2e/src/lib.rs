@@ -9,4 +9,4 @@ mod driver;
 mod page;
 
 pub use driver::{Browser, Element};
-pub use page::{app_url, open_app, screenshot_dir};
+pub use page::{app_url, open_app, open_bench_page, screenshot_dir};

@@ -27,3 +27,19 @@ pub fn open_app(browser: &Browser, hash: &str, section: &str) -> Result<()> {
     )?;
     Ok(())
 }
+
+/// Opens `bench.html` under `base_url` and waits for `window.attendReady`;
+/// returns what the page says it loaded.
+pub fn open_bench_page(browser: &Browser, base_url: &str) -> Result<String> {
+    browser.set_script_timeout(Duration::from_secs(600))?;
+    browser.goto(&format!("{base_url}bench.html"))?;
+    let loaded = browser.execute_async(
+        "const done = arguments[arguments.length - 1];
+         window.attendReady.then((what) => done({ ok: what }), (e) => done({ error: String(e) }));",
+        vec![],
+    )?;
+    match loaded["error"].as_str() {
+        Some(err) => anyhow::bail!("bench.html could not load the model: {err}"),
+        None => Ok(loaded["ok"].as_str().unwrap_or_default().to_string()),
+    }
+}

@@ -274,7 +274,7 @@ fn fast_typing_ends_with_the_map_of_the_final_text() -> Result<()> {
     wait_model(&browser)?;
     let input = browser.find(&testid("attention-text"))?;
     browser.clear(&input)?;
-    let text = "Attention lets every word look at all other words"; // 50 characters
+    let text = "Attention lets every word look at all other words.";
     assert_eq!(text.chars().count(), 50);
     for ch in text.chars() {
         browser.send_keys(&input, &ch.to_string())?;

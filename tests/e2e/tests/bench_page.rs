@@ -2,30 +2,14 @@
 //! a full forward pass (what `cargo xtask bench` times).
 
 use anyhow::{bail, Result};
-use attend_e2e::{app_url, Browser};
+use attend_e2e::{app_url, open_bench_page, Browser};
 use serde_json::json;
-use std::time::Duration;
 
 #[test]
 fn bench_page_loads_the_model_and_runs_a_forward_pass() -> Result<()> {
     let browser = Browser::start(1024, 768)?;
-    browser.set_script_timeout(Duration::from_secs(300))?;
-    browser.goto(&format!("{}bench.html", app_url()?))?;
-    let loaded = browser.execute_async(
-        "const done = arguments[arguments.length - 1];
-         window.attendReady.then((what) => done({ ok: what }), (e) => done({ error: String(e) }));",
-        vec![],
-    )?;
-    if let Some(err) = loaded["error"].as_str() {
-        bail!("the model did not load: {err}");
-    }
-    assert!(
-        loaded["ok"]
-            .as_str()
-            .unwrap_or_default()
-            .contains("6 layers × 12 heads"),
-        "{loaded}"
-    );
+    let loaded = open_bench_page(&browser, &app_url()?)?;
+    assert!(loaded.contains("6 layers × 12 heads"), "{loaded}");
 
     // "The cat sat on the mat." (fixture a01): 9 tokens.
     let ids = [101, 1996, 4937, 2938, 2006, 1996, 13523, 1012, 102];
@@ -45,12 +29,6 @@ fn bench_page_loads_the_model_and_runs_a_forward_pass() -> Result<()> {
          window.benchForward(Int32Array.from([101, -5, 102])).then((n) => done({ n }), (e) => done({ error: String(e) }));",
         vec![],
     )?;
-    assert!(
-        bad["error"]
-            .as_str()
-            .unwrap_or_default()
-            .contains("negative"),
-        "{bad}"
-    );
+    assert!(bad["error"].as_str().unwrap_or_default().contains("negative"), "{bad}");
     browser.assert_no_console_errors()
 }

@@ -9,3 +9,17 @@ fn main() {
     // page there is nothing to start.
     attend_app::model::worker::start();
 }
+
+use wasm_bindgen::prelude::*;
+
+/// `bench.html`: loads the model at `base` (see `attend_app::model::bench`).
+#[wasm_bindgen]
+pub async fn bench_load(base: String) -> Result<String, JsError> {
+    attend_app::model::bench::load(base).await
+}
+
+/// `bench.html`: one full forward pass over `ids`.
+#[wasm_bindgen]
+pub fn bench_forward(ids: &[i32]) -> Result<u32, JsError> {
+    attend_app::model::bench::forward(ids)
+}

@@ -1,6 +1,8 @@
-//! Entry points for timing the forward pass from JavaScript (`bench.html`):
-//! `bench_load(base)` loads the model named by `base/manifest.json`, and
-//! `bench_forward(ids)` runs one full forward pass, attentions included.
+//! Timing the forward pass from JavaScript (`bench.html`): `load(base)`
+//! loads the model named by `base/manifest.json`, and `forward(ids)` runs
+//! one full forward pass, attentions included. The worker binary exports
+//! them as `bench_load` / `bench_forward`; keeping the `#[wasm_bindgen]`
+//! exports there keeps BERT out of the page's own (UI) WebAssembly.
 
 use super::fetch::Watch;
 use super::loader;
@@ -15,8 +17,7 @@ thread_local! {
 /// Loads the model at `base` with its default weights (per the manifest),
 /// exactly as the model worker does (same files, same cache).
 /// Resolves to a short description of what was loaded.
-#[wasm_bindgen]
-pub async fn bench_load(base: String) -> Result<String, JsError> {
+pub async fn load(base: String) -> Result<String, JsError> {
     let loaded = loader::load_url(&base, None, &Watch::silent())
         .await
         .map_err(|e| JsError::new(&e.to_string()))?;
@@ -35,8 +36,7 @@ pub async fn bench_load(base: String) -> Result<String, JsError> {
 
 /// One forward pass over `ids` (token type 0). Returns the number of
 /// attention probabilities computed, so the work cannot be optimised away.
-#[wasm_bindgen]
-pub fn bench_forward(ids: &[i32]) -> Result<u32, JsError> {
+pub fn forward(ids: &[i32]) -> Result<u32, JsError> {
     let ids: Vec<u32> = ids
         .iter()
         .map(|&i| u32::try_from(i).map_err(|_| JsError::new("token ids must not be negative")))

@@ -10,10 +10,15 @@
 //!
 //! Micro-kernels: WebAssembly `simd128` (`f32x4` multiply and add, no
 //! relaxed-simd), AVX2 + FMA on x86-64 (chosen at run time), and a portable
-//! one that everything else, and the tests, can use. candle's CPU matmul goes
-//! through the `gemm` crate, whose wasm build runs its scalar kernel unless
-//! the application flips a global switch; this module makes the browser build
-//! independent of that.
+//! one that everything else, and the tests, can use.
+//!
+//! Why not candle's matmul: it goes through the `gemm` crate (whose simd128
+//! kernels candle does enable), which packs both operands again on every
+//! call, and each product is followed by separate bias, residual, reshape and
+//! copy passes. Here weights are packed once at load, bias and residual are
+//! the accumulators' starting values, and results land where they are used.
+//! On MiniLM that made the whole forward pass 1.3–1.7× faster, natively and
+//! in Chromium.
 
 use std::fmt;
 
@@ -179,7 +184,8 @@ pub(crate) fn gemm(
     gemm_with(Kernel::best(), m, a, lda, b, c, ldc, accumulate);
 }
 
-/// [`gemm`] with a chosen micro-kernel.
+/// [`gemm`] with a chosen micro-kernel (one that [`Kernel::best`] or the
+/// portable one; asking for AVX2 on a CPU without it panics).
 #[allow(clippy::too_many_arguments)]
 pub(crate) fn gemm_with(
     kernel: Kernel,
@@ -229,7 +235,13 @@ pub(crate) fn gemm_with(
         match kernel {
             Kernel::Portable => drive::<Portable>(&job),
             #[cfg(target_arch = "x86_64")]
-            Kernel::Avx2Fma => avx2::gemm(&job),
+            Kernel::Avx2Fma => {
+                assert!(
+                    Kernel::best() == Kernel::Avx2Fma,
+                    "gemm: this CPU lacks AVX2/FMA"
+                );
+                avx2::gemm(&job)
+            }
             #[cfg(all(target_arch = "wasm32", target_feature = "simd128"))]
             Kernel::Simd128 => drive::<simd128::Simd128>(&job),
         }
@@ -399,8 +411,10 @@ mod simd128 {
     /// `f32x4` lanes per panel row.
     const V: usize = NR / 4;
 
-    /// `4 × 8` tiles: 8 accumulators, 2 panel vectors and a broadcast stay
-    /// within the 16 vector registers V8 allocates on x86-64 and arm64.
+    /// `4 × 8` tiles: 8 accumulators, 2 panel vectors and a broadcast fit
+    /// the 16 vector registers V8 allocates from on x86-64. Measured in V8,
+    /// 5 × 8, 6 × 8 and 3 × 12 tiles (which spill) and a k loop unrolled four
+    /// deep were all 25–70% slower.
     pub(super) struct Simd128;
 
     impl Tile for Simd128 {

@@ -33,6 +33,18 @@ impl Setter {
     }
 }
 
+/// Notices pile up until dismissed: a link can be wrong in several ways,
+/// found at different moments (parsing, then when the model is known).
+fn add_notices(notices: RwSignal<Vec<String>>, new: Vec<String>) {
+    notices.update(|list| {
+        for note in new {
+            if !list.contains(&note) {
+                list.push(note);
+            }
+        }
+    });
+}
+
 #[component]
 pub fn AttentionSection() -> impl IntoView {
     let route = current_route();
@@ -45,7 +57,7 @@ pub fn AttentionSection() -> impl IntoView {
     Effect::new(move |_| {
         let (fixed, notes) = AttentionState::from_route(&route.get());
         if !notes.is_empty() {
-            notices.set(notes);
+            add_notices(notices, notes);
             navigation::replace(route, fixed.to_route());
         }
     });
@@ -74,7 +86,7 @@ pub fn AttentionSection() -> impl IntoView {
         let s = state.get();
         let (layer, head, note) = s.fit_to_model(info.layers, info.heads);
         if let Some(note) = note {
-            notices.update(|n| n.push(note));
+            add_notices(notices, vec![note]);
             update.apply(|s| {
                 s.layer = layer;
                 s.head = head;

@@ -128,7 +128,7 @@ mod tests {
     #[test]
     fn big_numbers_get_thousands_separators() {
         assert_eq!(super::format_big(60_611.26), "60,611");
-        assert_eq!(super::format_big(6.28), "6");
+        assert_eq!(super::format_big(5.9), "6");
         assert_eq!(super::format_big(1234567.0), "1,234,567");
     }
 }
