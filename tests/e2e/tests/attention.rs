@@ -164,6 +164,7 @@ fn every_view_draws_and_options_apply() -> Result<()> {
         if view == "compare" {
             std::thread::sleep(Duration::from_secs(2));
         }
+        browser.scroll_into_view(&browser.find(&testid("attention-chart"))?)?;
         browser.screenshot(&screenshot_dir().join(format!("attention-{view}.png")))?;
         assert!(browser.current_url()?.contains(&format!("view={view}")));
     }
@@ -195,6 +196,7 @@ fn every_view_draws_and_options_apply() -> Result<()> {
         let sum: f64 = cells.iter().skip(row * 7).take(7).map(|c| c.2).sum();
         assert!((sum - 1.0).abs() < 1e-5, "row {row} sums to {sum}");
     }
+    browser.scroll_into_view(&browser.find(&testid("attention-chart"))?)?;
     browser.screenshot(&screenshot_dir().join("attention-hide-special.png"))?;
 
     for format in ["png", "svg", "csv", "json"] {

@@ -53,9 +53,17 @@ pub fn AttentionSection() -> impl IntoView {
     let state = Memo::new(move |_| AttentionState::from_route(&route.get()).0);
     let update = Setter(state);
 
-    // A link with bad values: say what was fixed, then show the fixed link.
+    // A link with bad values, or naming a layer/head the loaded model does
+    // not have: say what was fixed, then show the fixed link. One effect for
+    // both, so that neither rewrites the link before the other has read it.
     Effect::new(move |_| {
-        let (fixed, notes) = AttentionState::from_route(&route.get());
+        let (mut fixed, mut notes) = AttentionState::from_route(&route.get());
+        if let Some(info) = store.info() {
+            let (layer, head, note) = fixed.fit_to_model(info.layers, info.heads);
+            fixed.layer = layer;
+            fixed.head = head;
+            notes.extend(note);
+        }
         if !notes.is_empty() {
             add_notices(notices, notes);
             navigation::replace(route, fixed.to_route());
@@ -78,20 +86,6 @@ pub fn AttentionSection() -> impl IntoView {
             },
         };
         store.ensure_loaded(request);
-    });
-
-    // The layer/head in the link may not exist in the loaded model.
-    Effect::new(move |_| {
-        let Some(info) = store.info() else { return };
-        let s = state.get();
-        let (layer, head, note) = s.fit_to_model(info.layers, info.heads);
-        if let Some(note) = note {
-            add_notices(notices, vec![note]);
-            update.apply(|s| {
-                s.layer = layer;
-                s.head = head;
-            });
-        }
     });
 
     // Run the model on what is typed: latest wins (the client drops stale
