@@ -242,10 +242,12 @@ impl Browser {
         Ok(())
     }
 
-    /// Replaces an input's text and commits it (Enter fires `change`).
+    /// Replaces an input's text as a person would (select all, type) and
+    /// commits it with Enter, which fires `change` once. (WebDriver's
+    /// "clear" would fire a `change` with an empty value first.)
     pub fn set_input(&self, el: &Element, text: &str) -> Result<()> {
-        self.clear(el)?;
-        self.send_keys(el, &format!("{text}\u{E007}"))
+        // Control+A selects all; U+E000 releases the modifier.
+        self.send_keys(el, &format!("\u{E009}a\u{E000}{text}\u{E007}"))
     }
 
     pub fn attr(&self, el: &Element, name: &str) -> Result<Option<String>> {
