@@ -7,9 +7,9 @@ pub mod model;
 mod model_store;
 mod navigation;
 pub mod params;
+mod perf_marks;
 pub mod route;
 pub mod sections;
-mod perf_marks;
 mod shell;
 
 pub use shell::App;

@@ -12,7 +12,8 @@ const KEYSTROKES: usize = 30;
 /// About 16 tokens with [CLS]/[SEP].
 const SHORT: &str = "The animal didn't cross the street because it was";
 /// About 64 tokens.
-const LONG: &str = "The students studied hard for their final exam because the course had been difficult, \
+const LONG: &str =
+    "The students studied hard for their final exam because the course had been difficult, \
 and although the weather was lovely outside, they stayed in the library until late every evening, \
 reading their notes and asking each other questions about attention and";
 
@@ -58,10 +59,17 @@ fn percentile(sorted: &[f64], p: f64) -> f64 {
 
 pub fn run(url: &str) -> Result<AppTimings> {
     let browser = Browser::start(1280, 1000)?;
-    let hash = format!("#/attention?text={}", SHORT.replace(' ', "%20").replace('\'', "%27"));
+    let hash = format!(
+        "#/attention?text={}",
+        SHORT.replace(' ', "%20").replace('\'', "%27")
+    );
     println!("==> app: cold load to the first map");
     browser.goto(&format!("{url}{hash}"))?;
-    let cold = wait_mark(&browser, &format!("attend-drawn:{SHORT}"), Duration::from_secs(300))?;
+    let cold = wait_mark(
+        &browser,
+        &format!("attend-drawn:{SHORT}"),
+        Duration::from_secs(300),
+    )?;
 
     let mut keystroke = Vec::new();
     for (base, tokens) in [(SHORT, 16), (LONG, 64)] {
@@ -69,15 +77,28 @@ pub fn run(url: &str) -> Result<AppTimings> {
         let input = browser.find("[data-testid=\"attention-text\"]")?;
         browser.clear(&input)?;
         browser.send_keys(&input, base)?;
-        wait_mark(&browser, &format!("attend-drawn:{base}"), Duration::from_secs(120))?;
+        wait_mark(
+            &browser,
+            &format!("attend-drawn:{base}"),
+            Duration::from_secs(120),
+        )?;
         let mut text = base.to_string();
         let mut samples = Vec::new();
         for i in 0..KEYSTROKES {
-            let ch = if i % 6 == 5 { ' ' } else { (b'a' + (i % 26) as u8) as char };
+            let ch = if i % 6 == 5 {
+                ' '
+            } else {
+                (b'a' + (i % 26) as u8) as char
+            };
             text.push(ch);
             browser.send_keys(&input, &ch.to_string())?;
-            let drawn = wait_mark(&browser, &format!("attend-drawn:{text}"), Duration::from_secs(60))?;
-            let typed = mark_time(&browser, &format!("attend-input:{text}"))?.context("no input mark")?;
+            let drawn = wait_mark(
+                &browser,
+                &format!("attend-drawn:{text}"),
+                Duration::from_secs(60),
+            )?;
+            let typed =
+                mark_time(&browser, &format!("attend-input:{text}"))?.context("no input mark")?;
             samples.push(drawn - typed);
         }
         samples.sort_by(f64::total_cmp);
@@ -96,7 +117,10 @@ pub fn run(url: &str) -> Result<AppTimings> {
 }
 
 pub fn print(t: &AppTimings) {
-    println!("\napp in Chromium: cold page load → first drawn map: {:.0} ms", t.cold_load_to_first_map_ms);
+    println!(
+        "\napp in Chromium: cold page load → first drawn map: {:.0} ms",
+        t.cold_load_to_first_map_ms
+    );
     for r in &t.keystroke {
         println!(
             "app in Chromium: keystroke → redrawn map at ~{} tokens: p50 {:.1} ms, p95 {:.1} ms ({} keystrokes)",

@@ -29,6 +29,12 @@ fn bench_page_loads_the_model_and_runs_a_forward_pass() -> Result<()> {
          window.benchForward(Int32Array.from([101, -5, 102])).then((n) => done({ n }), (e) => done({ error: String(e) }));",
         vec![],
     )?;
-    assert!(bad["error"].as_str().unwrap_or_default().contains("negative"), "{bad}");
+    assert!(
+        bad["error"]
+            .as_str()
+            .unwrap_or_default()
+            .contains("negative"),
+        "{bad}"
+    );
     browser.assert_no_console_errors()
 }
