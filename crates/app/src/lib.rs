@@ -9,6 +9,7 @@ mod navigation;
 pub mod params;
 mod perf_marks;
 pub mod route;
+mod section_state;
 pub mod sections;
 mod shell;
 

@@ -102,14 +102,32 @@ impl<'a> Maps<'a> {
 mod tests {
     use super::*;
 
-    fn tokens() -> Vec<String> {
-        ["[CLS]", "dog", "bites", "[SEP]"]
-            .iter()
-            .map(|s| s.to_string())
-            .collect()
+    /// 1 layer × 2 heads over "[CLS] dog bites [SEP]".
+    struct Fixture {
+        tokens: Vec<String>,
+        data: Vec<f32>,
     }
 
-    /// 1 layer × 2 heads: head 0 looks at itself, head 1 at [SEP].
+    impl Fixture {
+        fn new() -> Self {
+            let tokens = ["[CLS]", "dog", "bites", "[SEP]"];
+            Fixture {
+                tokens: tokens.iter().map(|s| s.to_string()).collect(),
+                data: maps_data(),
+            }
+        }
+
+        fn maps(&self) -> Maps<'_> {
+            Maps {
+                tokens: &self.tokens,
+                attentions: &self.data,
+                layers: 1,
+                heads: 2,
+            }
+        }
+    }
+
+    /// Head 0 looks at itself, head 1 mostly at [SEP].
     fn maps_data() -> Vec<f32> {
         let mut data = Vec::new();
         for q in 0..4 {
@@ -125,14 +143,8 @@ mod tests {
 
     #[test]
     fn picks_one_head() {
-        let tokens = tokens();
-        let data = maps_data();
-        let maps = Maps {
-            tokens: &tokens,
-            attentions: &data,
-            layers: 1,
-            heads: 2,
-        };
+        let fixture = Fixture::new();
+        let maps = fixture.maps();
         let d = maps
             .displayed(Which::Head { layer: 0, head: 1 }, false)
             .unwrap();
@@ -145,14 +157,8 @@ mod tests {
 
     #[test]
     fn mean_averages_the_heads() {
-        let tokens = tokens();
-        let data = maps_data();
-        let maps = Maps {
-            tokens: &tokens,
-            attentions: &data,
-            layers: 1,
-            heads: 2,
-        };
+        let fixture = Fixture::new();
+        let maps = fixture.maps();
         let d = maps.displayed(Which::Mean { layer: 0 }, false).unwrap();
         // row 1: (0,1,0,0) and (0,.25,.25,.5) → (0, .625, .125, .25)
         assert_eq!(&d.weights[4..8], &[0.0, 0.625, 0.125, 0.25]);
@@ -160,14 +166,8 @@ mod tests {
 
     #[test]
     fn hiding_specials_renormalises_rows() {
-        let tokens = tokens();
-        let data = maps_data();
-        let maps = Maps {
-            tokens: &tokens,
-            attentions: &data,
-            layers: 1,
-            heads: 2,
-        };
+        let fixture = Fixture::new();
+        let maps = fixture.maps();
         let d = maps
             .displayed(Which::Head { layer: 0, head: 1 }, true)
             .unwrap();
@@ -179,14 +179,8 @@ mod tests {
 
     #[test]
     fn rollout_rows_sum_to_one() {
-        let tokens = tokens();
-        let data = maps_data();
-        let maps = Maps {
-            tokens: &tokens,
-            attentions: &data,
-            layers: 1,
-            heads: 2,
-        };
+        let fixture = Fixture::new();
+        let maps = fixture.maps();
         let d = maps.displayed(Which::Rollout, false).unwrap();
         for row in d.weights.chunks(4) {
             assert!((row.iter().sum::<f32>() - 1.0).abs() < 1e-6);

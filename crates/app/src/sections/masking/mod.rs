@@ -7,6 +7,7 @@ pub mod state;
 use crate::chart_canvas::ChartCanvas;
 use crate::navigation::{self, current_route};
 use crate::route::Route;
+use crate::section_state::{Notices, SectionState};
 use attend_charts::{
     draw_attention_heatmap, draw_masked_matrix, AttentionOptions, ColorScale, HoverMap,
     MaskedMatrixSpec, XAxisSide,
@@ -19,27 +20,9 @@ type DataMemo = Memo<Result<Arc<MaskingData>, String>>;
 
 #[component]
 pub fn MaskingSection() -> impl IntoView {
-    let route = current_route();
-    let notices = RwSignal::new(Vec::<String>::new());
-    let state = Memo::new(move |_| MaskingState::from_route(&route.get()).0);
-
-    Effect::new(move |_| {
-        let (fixed, notes) = MaskingState::from_route(&route.get());
-        if !notes.is_empty() {
-            notices.set(notes);
-            navigation::replace(route, fixed.to_route());
-        }
-    });
-
-    let set_param = move |key: &'static str, value: String| {
-        let mut candidate = state.get_untracked().to_route();
-        if let Some(slot) = candidate.query.iter_mut().find(|(k, _)| k == key) {
-            slot.1 = value;
-        }
-        let (fixed, notes) = MaskingState::from_route(&candidate);
-        notices.set(notes);
-        navigation::replace(route, fixed.to_route());
-    };
+    let section = SectionState::<MaskingState>::from_url();
+    let (state, notices) = (section.state, section.notices);
+    let set_param = move |key: &'static str, value: String| section.set_param(key, value);
 
     let data: DataMemo = Memo::new(move |_| MaskingData::compute(&state.get()).map(Arc::new));
 
@@ -90,11 +73,7 @@ pub fn MaskingSection() -> impl IntoView {
                     navigation::replace(current_route(), Route::new(state::SLUG));
                 }>"Reset"</button>
             </div>
-            <Show when=move || !notices.with(|n| n.is_empty())>
-                <div class="notice" role="status" data-testid="mask-notices">
-                    <ul>{move || notices.get().into_iter().map(|n| view! { <li>{n}</li> }).collect_view()}</ul>
-                </div>
-            </Show>
+            <Notices notices=notices testid="mask-notices" />
             <p data-testid="mask-facts">{move || facts(&state.get())}</p>
             <div class="chart-grid" style="grid-template-columns: repeat(auto-fit, minmax(min(100%, 20rem), 1fr))">
                 <ChartCanvas

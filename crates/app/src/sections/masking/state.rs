@@ -192,6 +192,16 @@ impl MaskingData {
     }
 }
 
+impl crate::section_state::RouteState for MaskingState {
+    fn from_route(route: &Route) -> (Self, Vec<String>) {
+        MaskingState::from_route(route)
+    }
+
+    fn to_route(&self) -> Route {
+        MaskingState::to_route(self)
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

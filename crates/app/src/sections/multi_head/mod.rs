@@ -8,6 +8,7 @@ use super::self_attention::state::default_focus;
 use crate::chart_canvas::ChartCanvas;
 use crate::navigation::{self, current_route};
 use crate::route::Route;
+use crate::section_state::{Notices, SectionState};
 use attend_charts::{draw_attention_heatmap, AttentionOptions};
 use leptos::prelude::*;
 use state::{MultiHeadData, MultiHeadState, D_HEAD, MAX_HEADS, MIN_HEADS};
@@ -29,27 +30,9 @@ const HEAD_IDS: [&str; MAX_HEADS] = [
 
 #[component]
 pub fn MultiHeadSection() -> impl IntoView {
-    let route = current_route();
-    let notices = RwSignal::new(Vec::<String>::new());
-    let state = Memo::new(move |_| MultiHeadState::from_route(&route.get()).0);
-
-    Effect::new(move |_| {
-        let (fixed, notes) = MultiHeadState::from_route(&route.get());
-        if !notes.is_empty() {
-            notices.set(notes);
-            navigation::replace(route, fixed.to_route());
-        }
-    });
-
-    let set_param = move |key: &'static str, value: String| {
-        let mut candidate = state.get_untracked().to_route();
-        if let Some(slot) = candidate.query.iter_mut().find(|(k, _)| k == key) {
-            slot.1 = value;
-        }
-        let (fixed, notes) = MultiHeadState::from_route(&candidate);
-        notices.set(notes);
-        navigation::replace(route, fixed.to_route());
-    };
+    let section = SectionState::<MultiHeadState>::from_url();
+    let (state, notices) = (section.state, section.notices);
+    let set_param = move |key: &'static str, value: String| section.set_param(key, value);
 
     let data: DataMemo = Memo::new(move |_| MultiHeadData::compute(&state.get()).map(Arc::new));
     let heads = Memo::new(move |_| state.get().heads);
@@ -86,11 +69,7 @@ pub fn MultiHeadSection() -> impl IntoView {
                     navigation::replace(current_route(), Route::new(state::SLUG));
                 }>"Reset"</button>
             </div>
-            <Show when=move || !notices.with(|n| n.is_empty())>
-                <div class="notice" role="status" data-testid="mh-notices">
-                    <ul>{move || notices.get().into_iter().map(|n| view! { <li>{n}</li> }).collect_view()}</ul>
-                </div>
-            </Show>
+            <Notices notices=notices testid="mh-notices" />
             <div data-testid="mh-summary" data-summary=move || summary(data)>
                 <p>{move || {
                     let s = state.get();

@@ -80,6 +80,16 @@ impl MultiHeadData {
     }
 }
 
+impl crate::section_state::RouteState for MultiHeadState {
+    fn from_route(route: &Route) -> (Self, Vec<String>) {
+        MultiHeadState::from_route(route)
+    }
+
+    fn to_route(&self) -> Route {
+        MultiHeadState::to_route(self)
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -8,6 +8,7 @@ mod toy_embeddings;
 use crate::chart_canvas::ChartCanvas;
 use crate::navigation::{self, current_route};
 use crate::route::Route;
+use crate::section_state::{Notices, SectionState};
 use attend_core::{position_similarity, positional_encoding, PositionalEncoding};
 use leptos::prelude::*;
 use state::{PositionalState, MAX_BASE, MAX_D_MODEL, MAX_LEN, MIN_BASE};
@@ -15,29 +16,9 @@ use std::sync::Arc;
 
 #[component]
 pub fn PositionalSection() -> impl IntoView {
-    let route = current_route();
-    let notices = RwSignal::new(Vec::<String>::new());
-    let state = Memo::new(move |_| PositionalState::from_route(&route.get()).0);
-
-    // A link with bad values: say what was fixed, then show the fixed link.
-    Effect::new(move |_| {
-        let (fixed, notes) = PositionalState::from_route(&route.get());
-        if !notes.is_empty() {
-            notices.set(notes);
-            navigation::replace(route, fixed.to_route());
-        }
-    });
-
-    // One control changed: parse it like a link would be parsed.
-    let set_param = move |key: &'static str, value: String| {
-        let mut candidate = state.get_untracked().to_route();
-        if let Some(slot) = candidate.query.iter_mut().find(|(k, _)| k == key) {
-            slot.1 = value;
-        }
-        let (fixed, notes) = PositionalState::from_route(&candidate);
-        notices.set(notes);
-        navigation::replace(route, fixed.to_route());
-    };
+    let section = SectionState::<PositionalState>::from_url();
+    let (state, notices) = (section.state, section.notices);
+    let set_param = move |key: &'static str, value: String| section.set_param(key, value);
 
     // The encoding is shared by three charts; computed once per change.
     let encoding = Memo::new(move |_| {
@@ -52,11 +33,7 @@ pub fn PositionalSection() -> impl IntoView {
             <h1>"1 · Positional encoding"</h1>
             <prose::Intro />
             <Controls state=state set_param=set_param />
-            <Show when=move || !notices.with(|n| n.is_empty())>
-                <div class="notice" role="status" data-testid="positional-notices">
-                    <ul>{move || notices.get().into_iter().map(|n| view! { <li>{n}</li> }).collect_view()}</ul>
-                </div>
-            </Show>
+            <Notices notices=notices testid="positional-notices" />
             <prose::Formula state=state />
             <div class="chart-grid">
                 <ChartCanvas

@@ -142,6 +142,16 @@ fn format_number(x: f64) -> String {
     }
 }
 
+impl crate::section_state::RouteState for PositionalState {
+    fn from_route(route: &Route) -> (Self, Vec<String>) {
+        PositionalState::from_route(route)
+    }
+
+    fn to_route(&self) -> Route {
+        PositionalState::to_route(self)
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

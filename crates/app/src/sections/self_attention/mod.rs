@@ -8,6 +8,7 @@ pub mod state;
 use crate::chart_canvas::ChartCanvas;
 use crate::navigation::{self, current_route};
 use crate::route::Route;
+use crate::section_state::{Notices, SectionState};
 use attend_charts::{BarSpec, HoverMap, StackedSpec};
 use leptos::prelude::*;
 use state::{SelfAttentionData, SelfAttentionState, D_K, D_MODEL};
@@ -17,32 +18,10 @@ type DataMemo = Memo<Result<Arc<SelfAttentionData>, String>>;
 
 #[component]
 pub fn SelfAttentionSection() -> impl IntoView {
-    let route = current_route();
-    let notices = RwSignal::new(Vec::<String>::new());
-    let state = Memo::new(move |_| SelfAttentionState::from_route(&route.get()).0);
-
-    // A link with bad values: say what was fixed, then show the fixed link.
-    Effect::new(move |_| {
-        let (fixed, notes) = SelfAttentionState::from_route(&route.get());
-        if !notes.is_empty() {
-            notices.set(notes);
-            navigation::replace(route, fixed.to_route());
-        }
-    });
-
+    let section = SectionState::<SelfAttentionState>::from_url();
+    let (state, notices) = (section.state, section.notices);
     // Controls change the link; `None` drops a key so its default applies.
-    let update = move |changes: Vec<(&'static str, Option<String>)>| {
-        let mut candidate = state.get_untracked().to_route();
-        for (key, value) in changes {
-            candidate.query.retain(|(k, _)| k != key);
-            if let Some(v) = value {
-                candidate.query.push((key.to_string(), v));
-            }
-        }
-        let (fixed, notes) = SelfAttentionState::from_route(&candidate);
-        notices.set(notes);
-        navigation::replace(route, fixed.to_route());
-    };
+    let update = move |changes: Vec<(&'static str, Option<String>)>| section.set_params(changes);
 
     let data: DataMemo = Memo::new(move |_| SelfAttentionData::compute(&state.get()).map(Arc::new));
 
@@ -98,11 +77,7 @@ pub fn SelfAttentionSection() -> impl IntoView {
                     navigation::replace(current_route(), Route::new(state::SLUG));
                 }>"Reset"</button>
             </div>
-            <Show when=move || !notices.with(|n| n.is_empty())>
-                <div class="notice" role="status" data-testid="sa-notices">
-                    <ul>{move || notices.get().into_iter().map(|n| view! { <li>{n}</li> }).collect_view()}</ul>
-                </div>
-            </Show>
+            <Notices notices=notices testid="sa-notices" />
             <prose::Steps />
             <Formula data=data />
             <div class="chart-grid">

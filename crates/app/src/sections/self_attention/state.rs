@@ -232,6 +232,16 @@ impl SelfAttentionData {
     }
 }
 
+impl crate::section_state::RouteState for SelfAttentionState {
+    fn from_route(route: &Route) -> (Self, Vec<String>) {
+        SelfAttentionState::from_route(route)
+    }
+
+    fn to_route(&self) -> Route {
+        SelfAttentionState::to_route(self)
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
