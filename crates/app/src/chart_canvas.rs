@@ -35,6 +35,10 @@ pub fn ChartCanvas<F>(
     /// model view).
     #[prop(optional, into)]
     on_pick: Option<Callback<attend_charts::HoverValue>>,
+    /// Called with what lies under the pointer as it moves (None when it
+    /// leaves), e.g. to isolate a token's lines in the head view.
+    #[prop(optional, into)]
+    on_hover: Option<Callback<Option<attend_charts::HoverValue>>>,
     #[prop(default = DEFAULT_WIDTH_PX)] width_px: u32,
     #[prop(default = DEFAULT_HEIGHT_PX)] height_px: u32,
 ) -> impl IntoView
@@ -91,7 +95,11 @@ where
         Some((value, css_x, css_y, css_x > rect.width() * 0.6))
     };
     let on_pointer = move |ev: web_sys::PointerEvent| {
-        set_tip.set(under_pointer(&ev).map(|(value, x, y, flip)| Tooltip {
+        let under = under_pointer(&ev);
+        if let Some(hovered) = on_hover {
+            hovered.run(under.as_ref().map(|(value, ..)| value.clone()));
+        }
+        set_tip.set(under.map(|(value, x, y, flip)| Tooltip {
             x,
             y,
             flip,
@@ -117,7 +125,12 @@ where
                 style=format!("aspect-ratio: {width_px} / {height_px}")
                 on:pointermove=on_pointer
                 on:pointerdown=on_click
-                on:pointerleave=move |_| set_tip.set(None)
+                on:pointerleave=move |_| {
+                    set_tip.set(None);
+                    if let Some(hovered) = on_hover {
+                        hovered.run(None);
+                    }
+                }
             ></canvas>
             {move || {
                 tip.get()

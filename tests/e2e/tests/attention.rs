@@ -3,7 +3,9 @@
 //! export, deep links and latest-wins typing.
 
 use anyhow::{bail, Context, Result};
-use attend_e2e::{open_app, screenshot_dir, Browser, Element};
+use attend_e2e::{
+    choose, open_app, screenshot_dir, summary, testid, wait_summary, Browser, Element,
+};
 use serde_json::Value;
 use std::path::PathBuf;
 use std::time::Duration;
@@ -18,10 +20,6 @@ fn fixture(name: &str) -> Result<Value> {
     Ok(serde_json::from_slice(
         &std::fs::read(&path).with_context(|| format!("reading {}", path.display()))?,
     )?)
-}
-
-fn testid(id: &str) -> String {
-    format!("[data-testid=\"{id}\"]")
 }
 
 fn wait_model(browser: &Browser) -> Result<()> {
@@ -45,15 +43,6 @@ fn type_text(browser: &Browser, text: &str) -> Result<Element> {
     browser.clear(&input)?;
     browser.send_keys(&input, text)?;
     Ok(input)
-}
-
-fn select(browser: &Browser, id: &str, value: &str) -> Result<()> {
-    let el = browser.find(&testid(id))?;
-    browser.execute(
-        "arguments[0].value = arguments[1]; arguments[0].dispatchEvent(new Event('change', {bubbles: true}));",
-        vec![el.to_json(), Value::from(value)],
-    )?;
-    Ok(())
 }
 
 /// `[q, k, value]` of every cell of the table.
@@ -126,8 +115,8 @@ fn typed_sentences_match_the_reference_attentions() -> Result<()> {
         let golden = fixture(name)?;
         let text = golden["sentence"].as_str().context("sentence")?;
         type_text(&browser, text)?;
-        select(&browser, "attention-layer", &layer.to_string())?;
-        select(&browser, "attention-head", &head.to_string())?;
+        choose(&browser, "attention-layer", &layer.to_string())?;
+        choose(&browser, "attention-head", &head.to_string())?;
         wait_result(&browser, text)?;
         open_table(&browser)?;
         wait_table(&browser, layer, head, text)?;
@@ -155,12 +144,13 @@ fn every_view_draws_and_options_apply() -> Result<()> {
     wait_result(&browser, text)?;
     for view in ["heatmap", "lines", "model", "mean", "rollout", "compare"] {
         browser.click(&browser.find(&testid(&format!("view-{view}")))?)?;
-        browser.wait_until(&format!("view {view}"), WAIT, || {
-            let chart = browser.find(&testid("attention-chart"))?;
-            let summary: Value =
-                serde_json::from_str(&browser.attr(&chart, "data-summary")?.unwrap_or_default())?;
-            Ok((summary["view"] == view).then_some(()))
-        })?;
+        wait_summary(
+            &browser,
+            "attention-chart",
+            &format!("view {view}"),
+            WAIT,
+            |s| s["view"] == view,
+        )?;
         if view == "compare" {
             std::thread::sleep(Duration::from_secs(2));
         }
@@ -236,15 +226,13 @@ fn deep_link_reproduces_the_state() -> Result<()> {
     browser.refresh()?;
     wait_model(&browser)?;
     wait_result(&browser, "Dog bites man.")?;
-    let chart = browser.find(&testid("attention-chart"))?;
-    let summary: Value =
-        serde_json::from_str(&browser.attr(&chart, "data-summary")?.unwrap_or_default())?;
-    assert_eq!(summary["view"], "lines");
+    let drawn = summary(&browser, "attention-chart")?;
+    assert_eq!(drawn["view"], "lines");
     assert_eq!(
-        (summary["layer"].clone(), summary["head"].clone()),
+        (drawn["layer"].clone(), drawn["head"].clone()),
         (2.into(), 5.into())
     );
-    assert_eq!(summary["hide_special"], true);
+    assert_eq!(drawn["hide_special"], true);
     let hide = browser.find(&testid("attention-hide-special"))?;
     assert_eq!(
         browser.execute("return arguments[0].checked", vec![hide.to_json()])?,
@@ -287,4 +275,27 @@ fn fast_typing_ends_with_the_map_of_the_final_text() -> Result<()> {
     let view = browser.find(&testid("attention-view"))?;
     assert_eq!(browser.attr(&view, "data-text")?.as_deref(), Some(text));
     browser.assert_no_console_errors()
+}
+
+#[test]
+fn a_model_that_fails_to_load_says_why_and_offers_retry() -> Result<()> {
+    let browser = Browser::start(1280, 1000)?;
+    open_app(&browser, "#/attention?model=models/no-such-model/", "attention")?;
+    let error = browser.wait_for(&testid("model-error"), MODEL_WAIT)?;
+    let message = browser.text(&error)?;
+    assert!(message.contains("config.json"), "the message names the file: {message}");
+    browser.click(&browser.find(&testid("model-retry"))?)?;
+    browser.wait_for(&testid("model-error"), MODEL_WAIT)?;
+
+    // The rest of the app keeps working.
+    browser.click(&browser.find(&testid("toc-positional"))?)?;
+    browser.wait_for(&testid("pe-heatmap"), WAIT)?;
+    // The only errors are the 404s of the missing files.
+    let unexpected: Vec<String> = browser
+        .console_errors()?
+        .into_iter()
+        .filter(|e| !e.contains("/models/no-such-model/"))
+        .collect();
+    assert!(unexpected.is_empty(), "{unexpected:?}");
+    Ok(())
 }

@@ -52,7 +52,19 @@ pub fn displayed_for(s: &AttentionState, r: &AttentionResult) -> Result<Displaye
 #[component]
 pub fn CurrentView(state: Memo<AttentionState>, update: Setter) -> impl IntoView {
     let store = ModelStore::get();
-    let focus = RwSignal::new(None::<usize>);
+    // Head view: hovering a token isolates its lines; a click pins it.
+    let hovered = RwSignal::new(None::<usize>);
+    let pinned = RwSignal::new(None::<usize>);
+    let focus = Memo::new(move |_| hovered.get().or(pinned.get()));
+    let on_hover = Callback::new(move |value: Option<attend_charts::HoverValue>| {
+        let token = value.and_then(|v| match v.target {
+            HoverTarget::Token { index, .. } => Some(index),
+            _ => None,
+        });
+        if hovered.get_untracked() != token {
+            hovered.set(token);
+        }
+    });
     // The result for what is typed, or the newest one while it computes.
     let current = move || {
         let s = state.get();
@@ -94,9 +106,7 @@ pub fn CurrentView(state: Memo<AttentionState>, update: Setter) -> impl IntoView
             s.head = head;
             s.view = View::Heatmap;
         }),
-        HoverTarget::Token { index, .. } => {
-            focus.update(|f| *f = if *f == Some(index) { None } else { Some(index) })
-        }
+        HoverTarget::Token { index, .. } => pinned.update(|p| *p = if *p == Some(index) { None } else { Some(index) }),
         _ => {}
     });
     view! {
@@ -106,7 +116,7 @@ pub fn CurrentView(state: Memo<AttentionState>, update: Setter) -> impl IntoView
             {move || (!up_to_date() && store.is_ready()).then(|| view! { <p class="updating">"Updating…"</p> })}
             {move || store.run_error.get().map(|e| view! { <p class="notice error">{e}</p> })}
             <ChartCanvas testid="attention-chart" caption="Rows: the word doing the looking (query). Columns: the words it looks at (keys). Each row sums to 1."
-                draw=draw summary=summary on_pick=on_pick width_px=900 height_px=720 />
+                draw=draw summary=summary on_pick=on_pick on_hover=on_hover width_px=900 height_px=720 />
             <export::ExportButtons state=state />
             <table::AttentionTable state=state />
         </div>
