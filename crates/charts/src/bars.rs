@@ -9,14 +9,14 @@ use plotters::coord::Shift;
 use plotters::prelude::*;
 use plotters::style::text_anchor::{HPos, Pos, VPos};
 
+use crate::axes::{column_axis, grid_mesh, plot_rect, set_caption, ValueTicks};
 use crate::error::ChartError;
 use crate::grid::CellGrid;
-use crate::hover::{fmt_value, HoverMap, HoverTarget, HoverValue, PixelRect};
+use crate::hover::{fmt_value, HoverMap, HoverTarget, HoverValue};
 use crate::message::draw_message;
-use crate::palette::{GRID, INK};
+use crate::palette::INK;
 use crate::style::{font, Sizes, MIN_PX};
 use crate::ticked_range::TickedRange;
-use crate::ticks::{decimals_for, nice_step, nice_ticks};
 
 /// The colour of ordinary bars (blue).
 pub const BAR: RGBColor = RGBColor(0, 114, 178);
@@ -116,16 +116,12 @@ pub fn draw_bars<DB: DrawingBackend>(
     let sizes = Sizes::of(area);
     let (w, _) = area.dim_in_pixel();
     let (lo, hi) = y_range(&spec.values, spec.unit_range);
-    let y_ticks = nice_ticks(lo, hi, 6);
-    let y_decimals = decimals_for(nice_step(hi - lo, 6));
     let tick_font = font(sizes.tick);
-    let mut y_label_w = 0;
-    for t in &y_ticks {
-        y_label_w = y_label_w.max(
-            area.estimate_text_size(&format!("{t:.y_decimals$}"), &tick_font)?
-                .0,
-        );
-    }
+    let ValueTicks {
+        ticks: y_ticks,
+        decimals: y_decimals,
+        label_width: y_label_w,
+    } = ValueTicks::new(area, (lo, hi), &tick_font)?;
     // x labels shrink until the longest fits under its bar
     let y_area = sizes.y_label_area(y_label_w);
     let pitch = (w as f64 - y_area as f64 - sizes.margin() as f64) / n as f64;
@@ -147,14 +143,9 @@ pub fn draw_bars<DB: DrawingBackend>(
         .margin_right(sizes.margin())
         .x_label_area_size(sizes.x_label_area())
         .y_label_area_size(y_area);
-    if let Some(caption) = &spec.caption {
-        builder.caption(caption, font(sizes.title * 1.1));
-    }
-    let x_ticks: Vec<f64> = (0..n).map(|i| i as f64).collect();
-    let mut chart = builder.build_cartesian_2d(
-        TickedRange::new(-0.5..n as f64 - 0.5, x_ticks),
-        TickedRange::new(lo..hi, y_ticks),
-    )?;
+    set_caption(&mut builder, spec.caption.as_ref(), &sizes);
+    let mut chart =
+        builder.build_cartesian_2d(column_axis(n), TickedRange::new(lo..hi, y_ticks))?;
     let labels = &spec.labels;
     let x_label = |v: &f64| {
         let i = v.round();
@@ -165,26 +156,16 @@ pub fn draw_bars<DB: DrawingBackend>(
         }
     };
     let y_label = |v: &f64| format!("{v:.y_decimals$}");
-    chart
-        .configure_mesh()
+    grid_mesh(&mut chart, &sizes)
         .disable_x_mesh()
-        .bold_line_style(GRID)
-        .axis_style(INK)
         .x_label_style(font(x_font))
         .y_label_style(tick_font)
-        .axis_desc_style(font(sizes.title))
         .y_desc(spec.y_title.as_str())
         .x_label_formatter(&x_label)
         .y_label_formatter(&y_label)
         .draw()?;
 
-    let (xr, yr) = chart.plotting_area().get_pixel_range();
-    let rect = PixelRect {
-        x0: xr.start,
-        y0: yr.start,
-        x1: xr.end,
-        y1: yr.end,
-    };
+    let rect = plot_rect(chart.plotting_area());
     let grid = CellGrid::new(rect, 1, n);
     // backend pixels → pixels of `area`
     let (bx, by) = area.get_base_pixel();

@@ -6,11 +6,12 @@ use plotters::coord::Shift;
 use plotters::prelude::*;
 
 use crate::arrow::draw_arrow;
+use crate::axes::{grid_mesh, plot_rect};
 use crate::error::ChartError;
-use crate::hover::{HoverMap, HoverTarget, HoverValue, PixelRect};
+use crate::hover::{HoverMap, HoverTarget, HoverValue};
 use crate::legend::{draw_legend, LegendEntry, Swatch};
 use crate::message::draw_message;
-use crate::palette::{series_color, GRID, INK};
+use crate::palette::series_color;
 use crate::style::{font, with_color, Sizes};
 use crate::ticked_range::TickedRange;
 use crate::ticks::{decimals_for, nice_step, nice_ticks};
@@ -146,12 +147,8 @@ pub fn draw_embedding_scatter<DB: DrawingBackend>(
         TickedRange::new(y_range.clone(), y_ticks),
     )?;
     let fmt = |v: &f64| format!("{v:.decimals$}");
-    chart
-        .configure_mesh()
-        .bold_line_style(GRID)
-        .axis_style(INK)
+    grid_mesh(&mut chart, &sizes)
         .label_style(tick_font)
-        .axis_desc_style(font(sizes.title))
         .x_desc("dimension 0")
         .y_desc("dimension 1")
         .x_label_formatter(&fmt)
@@ -170,13 +167,7 @@ pub fn draw_embedding_scatter<DB: DrawingBackend>(
     }
 
     // Arrows, in pixels of the plotting area.
-    let (xr, yr) = chart.plotting_area().get_pixel_range();
-    let rect = PixelRect {
-        x0: xr.start,
-        y0: yr.start,
-        x1: xr.end,
-        y1: yr.end,
-    };
+    let rect = plot_rect(chart.plotting_area());
     let plot = chart.plotting_area().strip_coord_spec();
     let local = |pt: (f64, f64)| {
         let (x, y) = chart.backend_coord(&pt);

@@ -27,6 +27,7 @@ pub mod attention_compare;
 pub mod attention_heatmap;
 pub mod attention_lines;
 pub mod attention_model_grid;
+mod axes;
 pub mod bars;
 pub mod colorbar;
 pub mod colorscale;

@@ -13,6 +13,7 @@ use plotters::coord::Shift;
 use plotters::prelude::*;
 use plotters::style::text_anchor::{HPos, Pos, VPos};
 
+use crate::axes::{caption_font, plot_rect, set_caption};
 use crate::colorbar::draw_colorbar;
 use crate::colorscale::ColorScale;
 use crate::error::ChartError;
@@ -306,10 +307,6 @@ impl Layout {
     }
 }
 
-fn caption_font(sizes: &Sizes) -> TextStyle<'static> {
-    font(sizes.title * 1.1)
-}
-
 /// Draws a checked, non-empty `spec` as laid out; the hover map and the
 /// plotting area in backend pixels.
 pub(crate) fn draw_with_layout<DB: DrawingBackend>(
@@ -334,9 +331,7 @@ pub(crate) fn draw_with_layout<DB: DrawingBackend>(
             .top_x_label_area_size(layout.x_area)
             .margin_bottom(sizes.margin()),
     };
-    if let Some(caption) = &spec.caption {
-        builder.caption(caption, caption_font(&sizes));
-    }
+    set_caption(&mut builder, spec.caption.as_ref(), &sizes);
     let (rows, cols) = (m.rows() as f64, m.cols() as f64);
     // plotters puts the start of a range at the bottom
     let y_range = match spec.row_order {
@@ -354,13 +349,7 @@ pub(crate) fn draw_with_layout<DB: DrawingBackend>(
         TickedRange::new(-0.5..cols - 0.5, mesh_x_ticks),
         TickedRange::new(y_range, as_f64(&layout.y_ticks)),
     )?;
-    let (xr, yr) = chart.plotting_area().get_pixel_range();
-    let rect = PixelRect {
-        x0: xr.start,
-        y0: yr.start,
-        x1: xr.end,
-        y1: yr.end,
-    };
+    let rect = plot_rect(chart.plotting_area());
     let grid = CellGrid::new(rect, m.rows(), m.cols()).with_row_order(spec.row_order);
     let plot = chart.plotting_area().strip_coord_spec();
     let values = m.values();

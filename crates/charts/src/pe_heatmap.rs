@@ -10,26 +10,17 @@ use crate::error::ChartError;
 use crate::grid::RowOrder;
 use crate::hover::HoverMap;
 use crate::matrix::Matrix;
-use crate::matrix_heatmap::{
-    draw_matrix_heatmap, AxisSpec, CellText, HeatmapSpec, HoverLabel, LabelDirection, XAxisSide,
-};
+use crate::matrix_heatmap::{draw_matrix_heatmap, AxisSpec, HeatmapSpec};
 
 /// The heatmap spec of `pe`: rows are dimensions, columns positions.
 pub fn pe_heatmap_spec(pe: &PositionalEncoding) -> HeatmapSpec {
     let matrix = Matrix::from_fn(pe.d_model, pe.max_len, |dim, pos| pe.get(pos, dim));
     HeatmapSpec {
-        matrix,
         x: AxisSpec::new("position", "position"),
         y: AxisSpec::new("dimension", "dimension"),
         row_order: RowOrder::BottomUp,
-        value_name: "value".into(),
         scale: ColorScale::new(-1.0, 1.0),
-        cell_text: CellText::Off,
-        colorbar: true,
-        caption: None,
-        x_side: XAxisSide::Bottom,
-        x_label_direction: LabelDirection::Horizontal,
-        hover_label: HoverLabel::Axes,
+        ..HeatmapSpec::new(matrix)
     }
 }
 

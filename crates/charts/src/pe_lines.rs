@@ -6,11 +6,12 @@ use attend_core::PositionalEncoding;
 use plotters::coord::Shift;
 use plotters::prelude::*;
 
+use crate::axes::{grid_mesh, plot_rect};
 use crate::error::ChartError;
-use crate::hover::{fmt_value, HoverMap, HoverTarget, HoverValue, PixelRect};
+use crate::hover::{fmt_value, HoverMap, HoverTarget, HoverValue};
 use crate::legend::{draw_legend, LegendEntry, Swatch};
 use crate::message::draw_message;
-use crate::palette::{series_color, GRID, INK};
+use crate::palette::series_color;
 use crate::pe_heatmap::check_encoding;
 use crate::style::{font, Sizes};
 use crate::ticked_range::TickedRange;
@@ -67,12 +68,8 @@ pub fn draw_pe_lines<DB: DrawingBackend>(
         )?;
     let one_decimal = |v: &f64| format!("{v:.1}");
     let integer = |v: &f64| format!("{v:.0}");
-    chart
-        .configure_mesh()
-        .bold_line_style(GRID)
-        .axis_style(INK)
+    grid_mesh(&mut chart, &sizes)
         .label_style(tick_font)
-        .axis_desc_style(font(sizes.title))
         .x_desc("dimension")
         .y_desc("value")
         .x_label_formatter(&integer)
@@ -93,13 +90,7 @@ pub fn draw_pe_lines<DB: DrawingBackend>(
         }
     }
 
-    let (xr, yr) = chart.plotting_area().get_pixel_range();
-    let plot = PixelRect {
-        x0: xr.start,
-        y0: yr.start,
-        x1: xr.end,
-        y1: yr.end,
-    };
+    let plot = plot_rect(chart.plotting_area());
     let columns: Vec<(i32, i32)> = (0..dims)
         .map(|d| chart.backend_coord(&(d as f64, pe.get(positions[0], d) as f64)))
         .collect();

@@ -6,14 +6,10 @@ use attend_core::{position_similarity, PositionalEncoding};
 use plotters::coord::Shift;
 use plotters::prelude::*;
 
-use crate::colorscale::ColorScale;
 use crate::error::ChartError;
-use crate::grid::RowOrder;
 use crate::hover::HoverMap;
 use crate::matrix::Matrix;
-use crate::matrix_heatmap::{
-    draw_matrix_heatmap, AxisSpec, CellText, HeatmapSpec, HoverLabel, LabelDirection, XAxisSide,
-};
+use crate::matrix_heatmap::{draw_matrix_heatmap, AxisSpec, HeatmapSpec};
 use crate::pe_heatmap::check_encoding;
 
 /// The heatmap spec of the first `positions` positions of `pe` (clipped to
@@ -24,20 +20,12 @@ pub fn pe_similarity_spec(
 ) -> Result<HeatmapSpec, ChartError> {
     let n = positions.min(pe.max_len);
     let matrix = Matrix::new(n, n, position_similarity(pe, n))?;
-    let scale = ColorScale::fit(matrix.values());
+    // `new` fits the colour scale to the values.
     Ok(HeatmapSpec {
-        matrix,
         x: AxisSpec::new("position p", "p"),
         y: AxisSpec::new("position q", "q"),
-        row_order: RowOrder::TopDown,
         value_name: "PE[p]·PE[q]".into(),
-        scale,
-        cell_text: CellText::Off,
-        colorbar: true,
-        caption: None,
-        x_side: XAxisSide::Bottom,
-        x_label_direction: LabelDirection::Horizontal,
-        hover_label: HoverLabel::Axes,
+        ..HeatmapSpec::new(matrix)
     })
 }
 

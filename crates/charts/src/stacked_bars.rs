@@ -6,16 +6,16 @@
 use plotters::coord::Shift;
 use plotters::prelude::*;
 
+use crate::axes::{column_axis, grid_mesh, plot_rect, set_caption, ValueTicks};
 use crate::bars::{BAR, HIGHLIGHT};
 use crate::error::ChartError;
 use crate::grid::CellGrid;
-use crate::hover::{fmt_value, HoverMap, HoverTarget, HoverValue, PixelRect};
+use crate::hover::{fmt_value, HoverMap, HoverTarget, HoverValue};
 use crate::legend::{draw_legend, LegendEntry, Swatch};
 use crate::message::draw_message;
-use crate::palette::{GRID, INK};
+use crate::palette::INK;
 use crate::style::{font, Sizes};
 use crate::ticked_range::TickedRange;
-use crate::ticks::{decimals_for, nice_step, nice_ticks};
 
 /// A lighter blue, alternated with [`BAR`] so neighbouring parts differ.
 const BAR_LIGHT: RGBColor = RGBColor(86, 180, 233);
@@ -111,51 +111,32 @@ pub fn draw_stacked_values<DB: DrawingBackend>(
     entries.push(LegendEntry::new("output = sum", Swatch::Line(INK)));
     let body = draw_legend(area, &entries, sizes.legend)?;
 
-    let y_ticks = nice_ticks(lo, hi, 6);
-    let y_decimals = decimals_for(nice_step(hi - lo, 6));
     let tick_font = font(sizes.tick);
-    let mut y_label_w = 0;
-    for t in &y_ticks {
-        y_label_w = y_label_w.max(
-            body.estimate_text_size(&format!("{t:.y_decimals$}"), &tick_font)?
-                .0,
-        );
-    }
+    let ValueTicks {
+        ticks: y_ticks,
+        decimals: y_decimals,
+        label_width: y_label_w,
+    } = ValueTicks::new(&body, (lo, hi), &tick_font)?;
     let mut builder = ChartBuilder::on(&body);
     builder
         .margin_right(sizes.margin())
         .x_label_area_size(sizes.x_label_area())
         .y_label_area_size(sizes.y_label_area(y_label_w));
-    if let Some(caption) = &spec.caption {
-        builder.caption(caption, font(sizes.title * 1.1));
-    }
-    let x_ticks: Vec<f64> = (0..dims).map(|d| d as f64).collect();
-    let mut chart = builder.build_cartesian_2d(
-        TickedRange::new(-0.5..dims as f64 - 0.5, x_ticks),
-        TickedRange::new(lo..hi, y_ticks),
-    )?;
+    set_caption(&mut builder, spec.caption.as_ref(), &sizes);
+    let mut chart =
+        builder.build_cartesian_2d(column_axis(dims), TickedRange::new(lo..hi, y_ticks))?;
     let integer = |v: &f64| format!("{v:.0}");
     let y_label = |v: &f64| format!("{v:.y_decimals$}");
-    chart
-        .configure_mesh()
+    grid_mesh(&mut chart, &sizes)
         .disable_x_mesh()
-        .bold_line_style(GRID)
-        .axis_style(INK)
         .label_style(tick_font)
-        .axis_desc_style(font(sizes.title))
         .x_desc("dimension of the value vectors")
         .y_desc("weighted value")
         .x_label_formatter(&integer)
         .y_label_formatter(&y_label)
         .draw()?;
 
-    let (xr, yr) = chart.plotting_area().get_pixel_range();
-    let rect = PixelRect {
-        x0: xr.start,
-        y0: yr.start,
-        x1: xr.end,
-        y1: yr.end,
-    };
+    let rect = plot_rect(chart.plotting_area());
     let grid = CellGrid::new(rect, 1, dims);
     // backend pixels → pixels of `area`
     let (bx, by) = area.get_base_pixel();

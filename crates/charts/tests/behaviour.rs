@@ -11,7 +11,7 @@ use attend_charts::{
     HoverTarget, Matrix, ModelGridOptions, Palette, RowOrder, XAxisSide, MIN_LINE_WEIGHT,
 };
 use attend_core::{positional_encoding, PositionalEncoding};
-use common::{count, render, render_err, sentence, texts, tokens, toy_attention};
+use common::{count, render, render_err, sentence, texts, tokens, toy_attention, ComparePair};
 use plotters::style::RGBColor;
 
 fn scatter(n: usize) -> EmbeddingScatterData {
@@ -522,19 +522,9 @@ fn model_grid_of_a_whole_model_is_drawn_per_pixel() {
 
 #[test]
 fn compare_shares_one_colour_scale_and_one_colour_bar() {
-    let a = tokens(&["[CLS]", "dog", "bites", "man", "[SEP]"]);
-    let b = tokens(&["[CLS]", "man", "bites", "dog", "[SEP]"]);
-    let (wa, wb) = (toy_attention(5, 1), toy_attention(5, 4));
-    let left = AttentionPanel {
-        name: "Dog bites man",
-        tokens: &a,
-        weights: &wa,
-    };
-    let right = AttentionPanel {
-        name: "Man bites dog",
-        tokens: &b,
-        weights: &wb,
-    };
+    let pair = ComparePair::dog_bites_man();
+    let [wa, wb] = &pair.weights;
+    let (left, right) = pair.panels();
     let (svg, _) = render((900, 460), |area| {
         draw_attention_compare(area, &left, &right, &AttentionOptions::default())
     });
@@ -553,7 +543,7 @@ fn compare_shares_one_colour_scale_and_one_colour_bar() {
     let shared = ColorScale::fit(&both);
     let right_max = wb.iter().cloned().fold(f32::MIN, f32::max) as f64;
     assert!(right_max < wa.iter().cloned().fold(f32::MIN, f32::max) as f64);
-    for w in wa.iter().chain(&wb) {
+    for w in wa.iter().chain(wb) {
         let fill = format!("fill=\"{}\"", hex(shared.color(*w as f64)));
         assert!(svg.contains(&fill), "{w} as {fill}");
     }

@@ -5,12 +5,12 @@ mod common;
 use attend_charts::{
     draw_attention_compare, draw_attention_heatmap, draw_attention_lines,
     draw_attention_model_grid, draw_embedding_scatter, draw_matrix_heatmap, draw_pe_heatmap,
-    draw_pe_lines, draw_pe_similarity, AttentionOptions, AttentionPanel, AttentionShape, AxisSpec,
-    CellGrid, EmbeddingScatterData, HeatmapSpec, HoverMap, HoverTarget, Matrix, ModelGridOptions,
-    PixelRect, PointKind, RowOrder, TokenSide, XAxisSide,
+    draw_pe_lines, draw_pe_similarity, AttentionOptions, AttentionShape, AxisSpec, CellGrid,
+    EmbeddingScatterData, HeatmapSpec, HoverMap, HoverTarget, Matrix, ModelGridOptions, PixelRect,
+    PointKind, RowOrder, TokenSide, XAxisSide,
 };
-use attend_core::{position_similarity, positional_encoding};
-use common::{render, sentence, tokens, toy_attention};
+use attend_core::{position_similarity, positional_encoding, PositionalEncoding};
+use common::{render, sentence, tokens, toy_attention, ComparePair};
 
 fn outside_points(hover: &HoverMap, size: (u32, u32)) -> Vec<(i32, i32)> {
     let r = hover.plot_rect();
@@ -26,6 +26,15 @@ fn outside_points(hover: &HoverMap, size: (u32, u32)) -> Vec<(i32, i32)> {
     ]
 }
 
+/// What the heatmap of `pe` reports over dimension `dim` at position `pos`.
+fn pe_cell(pe: &PositionalEncoding, dim: usize, pos: usize) -> HoverTarget {
+    HoverTarget::Cell {
+        row: dim,
+        col: pos,
+        value: pe.get(pos, dim) as f64,
+    }
+}
+
 #[test]
 fn pe_heatmap_hover_at_every_cell_centre_returns_that_cells_value() {
     let pe = positional_encoding(40, 16, 10_000.0).unwrap();
@@ -36,14 +45,7 @@ fn pe_heatmap_hover_at_every_cell_centre_returns_that_cells_value() {
             let hit = hover
                 .at(grid.cell_center(dim, pos))
                 .expect("inside the plot");
-            assert_eq!(
-                hit.target,
-                HoverTarget::Cell {
-                    row: dim,
-                    col: pos,
-                    value: pe.get(pos, dim) as f64
-                }
-            );
+            assert_eq!(hit.target, pe_cell(&pe, dim, pos));
             assert!(
                 hit.label.contains(&format!("position = {pos}")),
                 "{}",
@@ -73,14 +75,7 @@ fn pe_heatmap_hover_is_exact_even_when_cells_are_smaller_than_pixels() {
     ] {
         let (dim, pos) = grid.cell_at((x, y)).unwrap();
         let hit = hover.at((x, y)).unwrap();
-        assert_eq!(
-            hit.target,
-            HoverTarget::Cell {
-                row: dim,
-                col: pos,
-                value: pe.get(pos, dim) as f64
-            }
-        );
+        assert_eq!(hit.target, pe_cell(&pe, dim, pos));
     }
     // dimension 0 is at the bottom: the bottom-left pixel is the first cell;
     // the top-right pixel stands for the last cells and reports the first of them
@@ -362,9 +357,7 @@ fn attention_lines_hover_names_the_token_on_either_side() {
             );
             assert_eq!(query.anchor.1, y);
             // the strongest key of the query, the strongest query of the key
-            let (k, v) = (0..6)
-                .map(|k| (k, weights[i * 6 + k]))
-                .fold((0, f32::MIN), |b, c| if c.1 > b.1 { c } else { b });
+            let (k, v) = strongest((0..6).map(|k| (k, weights[i * 6 + k])));
             assert_eq!(
                 query.label,
                 format!(
@@ -372,9 +365,7 @@ fn attention_lines_hover_names_the_token_on_either_side() {
                     words[i], words[k]
                 )
             );
-            let (q, v) = (0..6)
-                .map(|q| (q, weights[q * 6 + i]))
-                .fold((0, f32::MIN), |b, c| if c.1 > b.1 { c } else { b });
+            let (q, v) = strongest((0..6).map(|q| (q, weights[q * 6 + i])));
             assert_eq!(
                 key.label,
                 format!(
@@ -461,18 +452,13 @@ fn panel_rect(hover: &HoverMap, panel: usize) -> PixelRect {
 
 #[test]
 fn compare_lines_up_maps_of_different_lengths() {
-    let (a, b) = (sentence(5), sentence(30));
-    let (wa, wb) = (toy_attention(5, 0), toy_attention(30, 1));
-    let left = AttentionPanel {
-        name: "short",
-        tokens: &a,
-        weights: &wa,
+    let pair = ComparePair {
+        names: ["short", "long"],
+        tokens: [sentence(5), sentence(30)],
+        weights: [toy_attention(5, 0), toy_attention(30, 1)],
     };
-    let right = AttentionPanel {
-        name: "long",
-        tokens: &b,
-        weights: &wb,
-    };
+    let wb = &pair.weights[1];
+    let (left, right) = pair.panels();
     let (_, hover) = render((1000, 560), |area| {
         draw_attention_compare(area, &left, &right, &AttentionOptions::default())
     });
@@ -498,19 +484,9 @@ fn compare_lines_up_maps_of_different_lengths() {
 
 #[test]
 fn compare_hover_answers_on_both_halves_and_names_the_sentence() {
-    let a = tokens(&["[CLS]", "dog", "bites", "man", "[SEP]"]);
-    let b = tokens(&["[CLS]", "man", "bites", "dog", "[SEP]"]);
-    let (wa, wb) = (toy_attention(5, 1), toy_attention(5, 4));
-    let left = AttentionPanel {
-        name: "Dog bites man",
-        tokens: &a,
-        weights: &wa,
-    };
-    let right = AttentionPanel {
-        name: "Man bites dog",
-        tokens: &b,
-        weights: &wb,
-    };
+    let pair = ComparePair::dog_bites_man();
+    let ([a, b], [wa, wb]) = (&pair.tokens, &pair.weights);
+    let (left, right) = pair.panels();
     let (_, hover) = render((900, 460), |area| {
         draw_attention_compare(area, &left, &right, &AttentionOptions::default())
     });
@@ -520,8 +496,8 @@ fn compare_hover_answers_on_both_halves_and_names_the_sentence() {
     // the maps line up
     assert_eq!((lr.y0, lr.y1), (rr.y0, rr.y1));
     for (panel, rect, words, weights, name) in [
-        (0, lr, &a, &wa, "Dog bites man"),
-        (1, rr, &b, &wb, "Man bites dog"),
+        (0, lr, a, wa, "Dog bites man"),
+        (1, rr, b, wb, "Man bites dog"),
     ] {
         let grid = CellGrid::new(rect, 5, 5);
         for q in 0..5 {
@@ -550,6 +526,11 @@ fn compare_hover_answers_on_both_halves_and_names_the_sentence() {
     }
     // between the maps: nothing
     assert_eq!(hover.at(((lr.x1 + rr.x0) / 2, (lr.y0 + lr.y1) / 2)), None);
+}
+
+/// The first `(index, weight)` with the largest weight.
+fn strongest(weights: impl Iterator<Item = (usize, f32)>) -> (usize, f32) {
+    weights.fold((0, f32::MIN), |b, c| if c.1 > b.1 { c } else { b })
 }
 
 fn attr(line: &str, name: &str) -> i32 {

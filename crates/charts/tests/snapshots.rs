@@ -6,12 +6,12 @@ mod common;
 use attend_charts::{
     draw_attention_compare, draw_attention_heatmap, draw_attention_lines,
     draw_attention_model_grid, draw_embedding_scatter, draw_matrix_heatmap, draw_pe_heatmap,
-    draw_pe_lines, draw_pe_similarity, head_title, AttentionOptions, AttentionPanel,
-    AttentionScale, AttentionShape, AxisSpec, CellText, ColorScale, EmbeddingScatterData,
-    HeatmapSpec, Matrix, ModelGridOptions, Palette, XAxisSide,
+    draw_pe_lines, draw_pe_similarity, head_title, AttentionOptions, AttentionScale,
+    AttentionShape, AxisSpec, CellText, ColorScale, EmbeddingScatterData, HeatmapSpec, Matrix,
+    ModelGridOptions, Palette, XAxisSide,
 };
 use attend_core::positional_encoding;
-use common::{assert_snapshot, render, sentence, tokens, toy_attention};
+use common::{assert_snapshot, render, sentence, tokens, toy_attention, ComparePair};
 
 pub fn scatter_data() -> EmbeddingScatterData {
     EmbeddingScatterData {
@@ -132,19 +132,8 @@ fn attention_model_grid_snapshot() {
 
 #[test]
 fn attention_compare_snapshot() {
-    let a = tokens(&["[CLS]", "dog", "bites", "man", "[SEP]"]);
-    let b = tokens(&["[CLS]", "man", "bites", "dog", "[SEP]"]);
-    let (wa, wb) = (toy_attention(5, 1), toy_attention(5, 4));
-    let left = AttentionPanel {
-        name: "Dog bites man",
-        tokens: &a,
-        weights: &wa,
-    };
-    let right = AttentionPanel {
-        name: "Man bites dog",
-        tokens: &b,
-        weights: &wb,
-    };
+    let pair = ComparePair::dog_bites_man();
+    let (left, right) = pair.panels();
     let options = AttentionOptions::titled(head_title(2, 0));
     let (svg, _) = render((900, 460), |area| {
         draw_attention_compare(area, &left, &right, &options)

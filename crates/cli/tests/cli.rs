@@ -27,6 +27,32 @@ fn attend(args: &[&str]) -> Output {
         .expect("the binary runs")
 }
 
+/// `attend attention --model MODEL --text TEXT`, then `extra`.
+fn attention(model: &Path, text: &str, extra: &[&str]) -> Output {
+    let mut args = vec![
+        "attention",
+        "--model",
+        model.to_str().expect("UTF-8 path"),
+        "--text",
+        text,
+    ];
+    args.extend_from_slice(extra);
+    attend(&args)
+}
+
+/// Exit status 0, or a failure that shows stderr.
+fn assert_success(out: &Output) {
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+}
+
+fn copy(from: impl AsRef<Path>, to: impl AsRef<Path>) {
+    std::fs::copy(from, to).expect("copy");
+}
+
 /// A scratch model directory under Cargo's per-test temp folder.
 fn scratch(name: &str) -> PathBuf {
     let dir = Path::new(env!("CARGO_TARGET_TMPDIR")).join(name);
@@ -64,19 +90,8 @@ fn attention_json_matches_golden_a01() {
     )
     .expect("fixture parses");
     let dir = minilm_dir();
-    let out = attend(&[
-        "attention",
-        "--model",
-        dir.to_str().expect("UTF-8 path"),
-        "--text",
-        &golden.sentence,
-        "--json",
-    ]);
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    let out = attention(&dir, &golden.sentence, &["--json"]);
+    assert_success(&out);
     let json: CliJson = serde_json::from_slice(&out.stdout).expect("stdout is JSON");
     assert_eq!(json.tokens, golden.tokens);
     assert_eq!(json.input_ids, golden.input_ids);
@@ -114,26 +129,21 @@ fn hidden_states_pairs_and_vocab_fallback() {
     let src = minilm_dir();
     let dir = scratch("vocab-only");
     for f in ["config.json", "model.safetensors", "vocab.txt"] {
-        std::fs::copy(src.join(f), dir.join(f)).expect("copy");
+        copy(src.join(f), dir.join(f));
     }
-    let out = attend(&[
-        "attention",
-        "--model",
-        dir.to_str().expect("UTF-8 path"),
-        "--text",
+    let out = attention(
+        &dir,
         "Hello there",
-        "--pair",
-        "Good morning",
-        "--max-len",
-        "5",
-        "--json",
-        "--hidden-states",
-    ]);
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
+        &[
+            "--pair",
+            "Good morning",
+            "--max-len",
+            "5",
+            "--json",
+            "--hidden-states",
+        ],
     );
+    assert_success(&out);
     let json: CliJson = serde_json::from_slice(&out.stdout).expect("stdout is JSON");
     assert_eq!(json.tokens, ["[CLS]", "hello", "[SEP]", "good", "[SEP]"]);
     assert_eq!(json.token_type_ids, [0, 0, 0, 1, 1]);
@@ -145,14 +155,8 @@ fn hidden_states_pairs_and_vocab_fallback() {
 #[test]
 fn human_summary_without_json() {
     let dir = minilm_dir();
-    let out = attend(&[
-        "attention",
-        "--model",
-        dir.to_str().expect("path"),
-        "--text",
-        "Hi",
-    ]);
-    assert!(out.status.success());
+    let out = attention(&dir, "Hi", &[]);
+    assert_success(&out);
     let text = String::from_utf8(out.stdout).expect("UTF-8");
     assert!(text.starts_with("3 tokens, 6 layers × 12 heads"), "{text}");
 }
@@ -168,14 +172,7 @@ fn assert_one_line_error(out: &Output, needle: &str) {
 
 #[test]
 fn missing_model_dir_exits_2() {
-    let out = attend(&[
-        "attention",
-        "--model",
-        "/nonexistent/model",
-        "--text",
-        "x",
-        "--json",
-    ]);
+    let out = attention(Path::new("/nonexistent/model"), "x", &["--json"]);
     assert_one_line_error(&out, "does not exist");
 }
 
@@ -184,58 +181,32 @@ fn broken_model_dirs_exit_2() {
     let src = minilm_dir();
 
     let empty = scratch("empty-model");
-    std::fs::copy(src.join("config.json"), empty.join("config.json")).expect("copy");
+    copy(src.join("config.json"), empty.join("config.json"));
     std::fs::write(empty.join("model.safetensors"), b"").expect("write");
-    std::fs::copy(src.join("vocab.txt"), empty.join("vocab.txt")).expect("copy");
-    let out = attend(&[
-        "attention",
-        "--model",
-        empty.to_str().expect("path"),
-        "--text",
-        "x",
-    ]);
+    copy(src.join("vocab.txt"), empty.join("vocab.txt"));
+    let out = attention(&empty, "x", &[]);
     assert_one_line_error(&out, "corrupt");
 
     let no_tok = scratch("no-tokenizer");
-    std::fs::copy(src.join("config.json"), no_tok.join("config.json")).expect("copy");
-    std::fs::copy(
+    copy(src.join("config.json"), no_tok.join("config.json"));
+    copy(
         repo_root().join("tests/fixtures/tiny-bert/model.safetensors"),
         no_tok.join("model.safetensors"),
-    )
-    .expect("copy");
-    let out = attend(&[
-        "attention",
-        "--model",
-        no_tok.to_str().expect("path"),
-        "--text",
-        "x",
-    ]);
+    );
+    let out = attention(&no_tok, "x", &[]);
     // MiniLM's config with the tiny weights: a shape error, before the tokenizer.
     assert_one_line_error(&out, "shape");
-    std::fs::copy(
+    copy(
         repo_root().join("tests/fixtures/tiny-bert/config.json"),
         no_tok.join("config.json"),
-    )
-    .expect("copy");
-    let out = attend(&[
-        "attention",
-        "--model",
-        no_tok.to_str().expect("path"),
-        "--text",
-        "x",
-    ]);
+    );
+    let out = attention(&no_tok, "x", &[]);
     assert_one_line_error(&out, "neither tokenizer.json nor vocab.txt");
 
     let bad_cfg = scratch("bad-config");
     std::fs::write(bad_cfg.join("config.json"), b"{\n\"model_type\": \n").expect("write");
     std::fs::write(bad_cfg.join("model.safetensors"), b"").expect("write");
-    let out = attend(&[
-        "attention",
-        "--model",
-        bad_cfg.to_str().expect("path"),
-        "--text",
-        "x",
-    ]);
+    let out = attention(&bad_cfg, "x", &[]);
     assert_one_line_error(&out, "config.json");
 }
 
@@ -272,11 +243,7 @@ fn bench_times_each_run() {
         "--warmup",
         "1",
     ]);
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    assert_success(&out);
     let stdout = String::from_utf8(out.stdout).expect("UTF-8");
     assert_eq!(stdout.lines().count(), 1, "one JSON line: {stdout}");
     let json: BenchJson = serde_json::from_str(&stdout).expect("stdout is JSON");

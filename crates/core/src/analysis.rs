@@ -528,22 +528,7 @@ mod tests {
     #[cfg(target_arch = "wasm32")]
     use wasm_bindgen_test::wasm_bindgen_test as test;
 
-    const EPS: f32 = 1e-6;
-
-    fn m(rows: &[&[f32]]) -> Matrix {
-        Matrix::from_rows(rows).unwrap()
-    }
-
-    fn close(a: f32, b: f32) -> bool {
-        (a - b).abs() < EPS
-    }
-
-    fn assert_close(actual: &[f32], expected: &[f32]) {
-        assert_eq!(actual.len(), expected.len(), "{actual:?} vs {expected:?}");
-        for (a, e) in actual.iter().zip(expected) {
-            assert!(close(*a, *e), "{actual:?} vs {expected:?}");
-        }
-    }
+    use crate::attention::test_util::{assert_close, close, m, EPS};
 
     const SENTENCE: [&str; 4] = ["[CLS]", "the", "cat", "[SEP]"];
 

@@ -15,6 +15,8 @@
 //! small, seeded, reproducible examples to feed it.
 
 mod matrix;
+#[cfg(test)]
+pub(crate) mod test_util;
 mod toy;
 
 use serde::{Deserialize, Serialize};
@@ -262,18 +264,7 @@ mod tests {
     #[cfg(target_arch = "wasm32")]
     use wasm_bindgen_test::wasm_bindgen_test as test;
 
-    const EPS: f32 = 1e-6;
-
-    fn m(rows: &[&[f32]]) -> Matrix {
-        Matrix::from_rows(rows).unwrap()
-    }
-
-    fn assert_close(actual: &[f32], expected: &[f32]) {
-        assert_eq!(actual.len(), expected.len(), "{actual:?} vs {expected:?}");
-        for (a, e) in actual.iter().zip(expected) {
-            assert!((a - e).abs() < EPS, "{actual:?} vs {expected:?}");
-        }
-    }
+    use super::test_util::{assert_close, m, EPS};
 
     #[test]
     fn softmax_of_one_two_three() {

@@ -7,32 +7,14 @@ mod common;
 
 use std::sync::OnceLock;
 
-use attend_core::{Bert, BertModel, Tokenizer};
-use common::files::{minilm_file, read, tiny_dir};
+use attend_core::{BertModel, Tokenizer};
+use common::files::{minilm, tiny_model};
 use common::*;
 use proptest::prelude::*;
 
-fn minilm() -> &'static Bert {
-    static BERT: OnceLock<Bert> = OnceLock::new();
-    BERT.get_or_init(|| {
-        Bert::from_bytes(
-            &minilm_file("config.json"),
-            &minilm_file("model.safetensors"),
-            &minilm_file("tokenizer.json"),
-        )
-        .expect("MiniLM loads")
-    })
-}
-
 fn tiny() -> &'static BertModel {
     static MODEL: OnceLock<BertModel> = OnceLock::new();
-    MODEL.get_or_init(|| {
-        BertModel::from_bytes(
-            &read(tiny_dir().join("config.json")),
-            &read(tiny_dir().join("model.safetensors")),
-        )
-        .expect("tiny BERT loads")
-    })
+    MODEL.get_or_init(tiny_model)
 }
 
 fn tokenizer() -> &'static Tokenizer {

@@ -6,32 +6,9 @@
 
 mod common;
 
-use std::sync::OnceLock;
-
-use attend_core::{Bert, BertModel, Tokenizer};
-use common::files::{minilm_file, minilm_golden, read, tiny_dir};
+use attend_core::Tokenizer;
+use common::files::{minilm, minilm_file, minilm_golden, read, tiny_dir, tiny_model};
 use common::*;
-
-fn tiny_model() -> BertModel {
-    BertModel::from_bytes(
-        &read(tiny_dir().join("config.json")),
-        &read(tiny_dir().join("model.safetensors")),
-    )
-    .expect("tiny BERT loads")
-}
-
-/// MiniLM is 90 MB; load it once per test binary.
-fn minilm() -> &'static Bert {
-    static BERT: OnceLock<Bert> = OnceLock::new();
-    BERT.get_or_init(|| {
-        Bert::from_bytes(
-            &minilm_file("config.json"),
-            &minilm_file("model.safetensors"),
-            &minilm_file("tokenizer.json"),
-        )
-        .expect("MiniLM loads")
-    })
-}
 
 #[test]
 fn tiny_bert_matches_golden() {

@@ -5,8 +5,13 @@
 //! tests with `ATTEND_URL` (the site), `CHROMEDRIVER` and
 //! `ATTEND_SCREENSHOTS` (where screenshots go) set.
 
+mod checks;
 mod driver;
 mod page;
 
+pub use checks::{
+    choose, fits_the_window, hover_shows_a_number, shown_section, summary, testid, wait_section,
+    wait_summary,
+};
 pub use driver::{Browser, Element};
-pub use page::{app_url, open_app, open_bench_page, screenshot_dir};
+pub use page::{app_url, open_app, open_app_and_reload, open_bench_page, screenshot_dir};

@@ -1,5 +1,6 @@
 //! Opening Attend and where its screenshots go.
 
+use crate::checks::testid;
 use crate::driver::Browser;
 use anyhow::{Context, Result};
 use std::path::PathBuf;
@@ -22,9 +23,23 @@ pub fn screenshot_dir() -> PathBuf {
 pub fn open_app(browser: &Browser, hash: &str, section: &str) -> Result<()> {
     browser.goto(&format!("{}{hash}", app_url()?))?;
     browser.wait_for(
-        &format!("[data-testid=\"section-{section}\"]"),
+        &testid(&format!("section-{section}")),
         Duration::from_secs(60),
     )?;
+    Ok(())
+}
+
+/// Opens the app at `hash` as [`open_app`] does, reloads the page and
+/// waits up to `timeout` until the section's view is mounted again.
+pub fn open_app_and_reload(
+    browser: &Browser,
+    hash: &str,
+    section: &str,
+    timeout: Duration,
+) -> Result<()> {
+    open_app(browser, hash, section)?;
+    browser.refresh()?;
+    browser.wait_for(&testid(&format!("section-{section}")), timeout)?;
     Ok(())
 }
 

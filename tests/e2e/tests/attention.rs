@@ -280,10 +280,17 @@ fn fast_typing_ends_with_the_map_of_the_final_text() -> Result<()> {
 #[test]
 fn a_model_that_fails_to_load_says_why_and_offers_retry() -> Result<()> {
     let browser = Browser::start(1280, 1000)?;
-    open_app(&browser, "#/attention?model=models/no-such-model/", "attention")?;
+    open_app(
+        &browser,
+        "#/attention?model=models/no-such-model/",
+        "attention",
+    )?;
     let error = browser.wait_for(&testid("model-error"), MODEL_WAIT)?;
     let message = browser.text(&error)?;
-    assert!(message.contains("config.json"), "the message names the file: {message}");
+    assert!(
+        message.contains("config.json"),
+        "the message names the file: {message}"
+    );
     browser.click(&browser.find(&testid("model-retry"))?)?;
     browser.wait_for(&testid("model-error"), MODEL_WAIT)?;
 

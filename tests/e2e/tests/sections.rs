@@ -4,63 +4,26 @@
 //! pixels), and they fit a 360 px phone.
 
 use anyhow::{ensure, Result};
-use attend_e2e::{open_app, screenshot_dir, Browser};
+use attend_e2e::{
+    choose, fits_the_window, hover_shows_a_number, open_app, open_app_and_reload, screenshot_dir,
+    summary, testid, wait_section, wait_summary, Browser,
+};
 use serde_json::Value;
 use std::time::Duration;
 
 const WAIT: Duration = Duration::from_secs(20);
 
-fn sel(testid: &str) -> String {
-    format!("[data-testid=\"{testid}\"]")
-}
-
-fn summary(browser: &Browser, testid: &str) -> Result<Value> {
-    let el = browser.find(&sel(testid))?;
-    let raw = browser.attr(&el, "data-summary")?.unwrap_or_default();
-    Ok(serde_json::from_str(&raw)?)
-}
-
-fn section(browser: &Browser) -> Result<String> {
-    let main = browser.find(&sel("main"))?;
-    Ok(browser.attr(&main, "data-section")?.unwrap_or_default())
-}
-
 /// Opens the app at the welcome page and clicks `toc-<slug>`.
 fn open_from_toc(browser: &Browser, slug: &str) -> Result<()> {
     open_app(browser, "#/welcome", "welcome")?;
-    browser.click(&browser.find(&sel(&format!("toc-{slug}")))?)?;
-    browser.wait_until(&format!("section {slug} from the contents"), WAIT, || {
-        Ok((section(browser)? == slug).then_some(()))
-    })?;
-    browser.wait_for(&sel(&format!("section-{slug}")), WAIT)?;
+    browser.click(&browser.find(&testid(&format!("toc-{slug}")))?)?;
+    let what = format!("section {slug} from the contents");
+    wait_section(browser, slug, &what, WAIT)?;
+    browser.wait_for(&testid(&format!("section-{slug}")), WAIT)?;
     ensure!(
         browser.current_url()?.contains(&format!("#/{slug}")),
         "the address bar names the section"
     );
-    Ok(())
-}
-
-/// Waits until the summary of `testid` satisfies `ok`, and returns it.
-fn wait_summary(
-    browser: &Browser,
-    testid: &str,
-    what: &str,
-    ok: impl Fn(&Value) -> bool,
-) -> Result<Value> {
-    browser.wait_until(what, WAIT, || {
-        let s = summary(browser, testid)?;
-        Ok(ok(&s).then_some(s))
-    })
-}
-
-/// Sets a `<select>` and fires `change`, as a user's pick would.
-fn choose(browser: &Browser, testid: &str, value: &str) -> Result<()> {
-    let el = browser.find(&sel(testid))?;
-    browser.execute(
-        "arguments[0].value = arguments[1]; \
-         arguments[0].dispatchEvent(new Event('change', { bubbles: true }));",
-        vec![el.to_json(), Value::from(value)],
-    )?;
     Ok(())
 }
 
@@ -70,36 +33,17 @@ fn floats(v: &Value) -> Vec<f64> {
         .unwrap_or_default()
 }
 
-/// Hovers the middle of a chart and expects a tooltip with a number.
-fn hover_shows_a_number(browser: &Browser, chart: &str) -> Result<()> {
-    let canvas = browser.find(&sel(chart))?;
-    browser.scroll_into_view(&canvas)?;
-    browser.hover(&canvas, 0, 0)?;
-    let tip = browser.wait_for(&sel(&format!("{chart}-tooltip")), WAIT)?;
-    let text = browser.text(&tip)?;
-    ensure!(
-        text.chars().any(|c| c.is_ascii_digit()),
-        "{chart}: tooltip without a number: {text}"
-    );
-    Ok(())
+/// Scrolls to the section `slug` and saves `<slug>.png`.
+fn screenshot_section(browser: &Browser, slug: &str) -> Result<()> {
+    browser.scroll_into_view(&browser.find(&testid(&format!("section-{slug}")))?)?;
+    browser.screenshot(&screenshot_dir().join(format!("{slug}.png")))
 }
 
 /// Opens `hash` in a 360 px window: no horizontal scrolling, a screenshot.
 fn fits_a_phone(hash: &str, slug: &str) -> Result<()> {
     let browser = Browser::start(360, 740)?;
     open_app(&browser, hash, slug)?;
-    let widths = browser.execute(
-        "return [document.documentElement.scrollWidth, document.documentElement.clientWidth]",
-        vec![],
-    )?;
-    let (scroll, client) = (
-        widths[0].as_i64().unwrap_or(0),
-        widths[1].as_i64().unwrap_or(0),
-    );
-    ensure!(
-        scroll <= client,
-        "{slug}: page is {scroll}px wide in a {client}px window"
-    );
+    fits_the_window(&browser, slug)?;
     browser.screenshot(&screenshot_dir().join(format!("{slug}-360px.png")))?;
     browser.assert_no_console_errors()
 }
@@ -117,26 +61,30 @@ fn self_attention_follows_the_focus_word() -> Result<()> {
     assert!((weights.iter().sum::<f64>() - 1.0).abs() < 1e-4);
     let scores = summary(&browser, "sa-scores")?;
     assert_eq!(floats(&scores["scores"]).len(), 10);
-    let formula = browser.text(&browser.find(&sel("sa-formula"))?)?;
+    let formula = browser.text(&browser.find(&testid("sa-formula"))?)?;
     assert!(formula.contains("√4"), "{formula}");
 
     // another focus word: another softmax row
-    browser.click(&browser.find(&sel("sa-token-1"))?)?;
-    let after = wait_summary(&browser, "sa-weights", "focus on “animal”", |s| {
+    browser.click(&browser.find(&testid("sa-token-1"))?)?;
+    let after = wait_summary(&browser, "sa-weights", "focus on “animal”", WAIT, |s| {
         s["focus"] == 1
     })?;
     assert_eq!(after["word"], "animal");
     assert_ne!(after["weights"], before["weights"]);
-    let pressed = browser.attr(&browser.find(&sel("sa-token-1"))?, "aria-pressed")?;
+    let pressed = browser.attr(&browser.find(&testid("sa-token-1"))?, "aria-pressed")?;
     assert_eq!(pressed.as_deref(), Some("true"));
     assert!(browser.current_url()?.contains("focus=1"));
 
     // reseeding changes every number; the output is the sum of the parts
     let old_scores = summary(&browser, "sa-scores")?["scores"].clone();
-    browser.click(&browser.find(&sel("sa-reseed"))?)?;
-    wait_summary(&browser, "sa-scores", "new scores after reseeding", |s| {
-        s["scores"] != old_scores
-    })?;
+    browser.click(&browser.find(&testid("sa-reseed"))?)?;
+    wait_summary(
+        &browser,
+        "sa-scores",
+        "new scores after reseeding",
+        WAIT,
+        |s| s["scores"] != old_scores,
+    )?;
     assert!(!browser.current_url()?.contains("seed=42"));
     let values = summary(&browser, "sa-values")?;
     let output = floats(&values["output"]);
@@ -151,26 +99,24 @@ fn self_attention_follows_the_focus_word() -> Result<()> {
     }
 
     // a new sentence
-    browser.set_input(&browser.find(&sel("sa-text"))?, "Dog bites man")?;
-    wait_summary(&browser, "sa-scores", "the new sentence", |s| {
+    browser.set_input(&browser.find(&testid("sa-text"))?, "Dog bites man")?;
+    wait_summary(&browser, "sa-scores", "the new sentence", WAIT, |s| {
         s["tokens"] == serde_json::json!(["Dog", "bites", "man"])
     })?;
-    hover_shows_a_number(&browser, "sa-weights")?;
-    browser.scroll_into_view(&browser.find(&sel("section-self-attention"))?)?;
-    browser.screenshot(&screenshot_dir().join("self-attention.png"))?;
+    hover_shows_a_number(&browser, "sa-weights", (0, 0), WAIT)?;
+    screenshot_section(&browser, "self-attention")?;
     browser.assert_no_console_errors()
 }
 
 #[test]
 fn self_attention_deep_links_and_bad_links() -> Result<()> {
     let browser = Browser::start(1280, 900)?;
-    open_app(
+    open_app_and_reload(
         &browser,
         "#/self-attention?text=Dog%20bites%20man&focus=2&seed=7",
         "self-attention",
+        WAIT,
     )?;
-    browser.refresh()?;
-    browser.wait_for(&sel("section-self-attention"), WAIT)?;
     let w = summary(&browser, "sa-weights")?;
     assert_eq!(
         (w["focus"].clone(), w["word"].clone()),
@@ -182,7 +128,7 @@ fn self_attention_deep_links_and_bad_links() -> Result<()> {
         "#/self-attention?text=a%20b&focus=99&seed=zz",
         "self-attention",
     )?;
-    let notices = browser.wait_for(&sel("sa-notices"), WAIT)?;
+    let notices = browser.wait_for(&testid("sa-notices"), WAIT)?;
     assert!(browser.text(&notices)?.contains("Focus word"));
     browser.wait_until("corrected URL", WAIT, || {
         Ok(browser.current_url()?.contains("focus=1").then_some(()))
@@ -207,8 +153,10 @@ fn multi_head_draws_one_map_per_head() -> Result<()> {
     let rows = before["focus_rows"].as_array().unwrap();
     assert_ne!(rows[0], rows[1]);
 
-    browser.set_input(&browser.find(&sel("mh-heads"))?, "6")?;
-    let after = wait_summary(&browser, "mh-summary", "six heads", |s| s["heads"] == 6)?;
+    browser.set_input(&browser.find(&testid("mh-heads"))?, "6")?;
+    let after = wait_summary(&browser, "mh-summary", "six heads", WAIT, |s| {
+        s["heads"] == 6
+    })?;
     assert_eq!(after["d_model"], 24);
     assert_eq!(after["concat_shape"], serde_json::json!([10, 24]));
     browser.wait_until("six maps", WAIT, || {
@@ -216,34 +164,32 @@ fn multi_head_draws_one_map_per_head() -> Result<()> {
     })?;
     assert_eq!(after["focus_rows"].as_array().map(Vec::len), Some(6));
     assert!(browser.current_url()?.contains("heads=6"));
-    let diagram = browser.text(&browser.find(&sel("mh-diagram"))?)?;
+    let diagram = browser.text(&browser.find(&testid("mh-diagram"))?)?;
     assert!(
         diagram.contains("W_o") && diagram.contains("10×24"),
         "{diagram}"
     );
-    hover_shows_a_number(&browser, "mh-head-2")?;
-    browser.scroll_into_view(&browser.find(&sel("section-multi-head"))?)?;
-    browser.screenshot(&screenshot_dir().join("multi-head.png"))?;
+    hover_shows_a_number(&browser, "mh-head-2", (0, 0), WAIT)?;
+    screenshot_section(&browser, "multi-head")?;
     browser.assert_no_console_errors()
 }
 
 #[test]
 fn multi_head_deep_links_and_bad_links() -> Result<()> {
     let browser = Browser::start(1280, 900)?;
-    open_app(
+    open_app_and_reload(
         &browser,
         "#/multi-head?heads=3&seed=5&text=a%20b%20c",
         "multi-head",
+        WAIT,
     )?;
-    browser.refresh()?;
-    browser.wait_for(&sel("section-multi-head"), WAIT)?;
     let s = summary(&browser, "mh-summary")?;
     assert_eq!(s["heads"], 3);
     assert_eq!(s["tokens"], serde_json::json!(["a", "b", "c"]));
 
     open_app(&browser, "#/multi-head?heads=40", "multi-head")?;
-    browser.wait_for(&sel("mh-notices"), WAIT)?;
-    wait_summary(&browser, "mh-summary", "clamped to 8 heads", |s| {
+    browser.wait_for(&testid("mh-notices"), WAIT)?;
+    wait_summary(&browser, "mh-summary", "clamped to 8 heads", WAIT, |s| {
         s["heads"] == 8
     })?;
     browser.assert_no_console_errors()?;
@@ -263,7 +209,7 @@ fn masking_switches_between_mask_kinds() -> Result<()> {
     assert_eq!(floats(&weights["weights"][0])[0], 1.0);
 
     choose(&browser, "mask-kind", "padding")?;
-    let padding = wait_summary(&browser, "mask-masked", "padding mask", |s| {
+    let padding = wait_summary(&browser, "mask-masked", "padding mask", WAIT, |s| {
         s["kind"] == "padding"
     })?;
     assert_ne!(padding["masked"], causal["masked"]);
@@ -273,38 +219,36 @@ fn masking_switches_between_mask_kinds() -> Result<()> {
     }
     assert!(browser.current_url()?.contains("mask=padding"));
 
-    browser.set_input(&browser.find(&sel("mask-valid"))?, "2")?;
-    wait_summary(&browser, "mask-masked", "two real tokens", |s| {
+    browser.set_input(&browser.find(&testid("mask-valid"))?, "2")?;
+    wait_summary(&browser, "mask-masked", "two real tokens", WAIT, |s| {
         s["valid"] == 2 && s["masked_count"] == 24
     })?;
     choose(&browser, "mask-kind", "both")?;
-    let both = wait_summary(&browser, "mask-masked", "both masks", |s| {
+    let both = wait_summary(&browser, "mask-masked", "both masks", WAIT, |s| {
         s["kind"] == "both"
     })?;
     assert_eq!(both["masked"][0], serde_json::json!([0, 1, 1, 1, 1, 1]));
     assert_eq!(both["masked"][5], serde_json::json!([0, 0, 1, 1, 1, 1]));
 
-    browser.set_input(&browser.find(&sel("mask-n"))?, "10")?;
-    wait_summary(&browser, "mask-raw", "ten tokens", |s| s["n"] == 10)?;
+    browser.set_input(&browser.find(&testid("mask-n"))?, "10")?;
+    wait_summary(&browser, "mask-raw", "ten tokens", WAIT, |s| s["n"] == 10)?;
     for sum in floats(&summary(&browser, "mask-weights")?["row_sums"]) {
         assert!((sum - 1.0).abs() < 1e-4);
     }
-    hover_shows_a_number(&browser, "mask-masked")?;
-    browser.scroll_into_view(&browser.find(&sel("section-masking"))?)?;
-    browser.screenshot(&screenshot_dir().join("masking.png"))?;
+    hover_shows_a_number(&browser, "mask-masked", (0, 0), WAIT)?;
+    screenshot_section(&browser, "masking")?;
     browser.assert_no_console_errors()
 }
 
 #[test]
 fn masking_deep_links_and_bad_links() -> Result<()> {
     let browser = Browser::start(1280, 900)?;
-    open_app(
+    open_app_and_reload(
         &browser,
         "#/masking?n=8&mask=both&valid=5&seed=3",
         "masking",
+        WAIT,
     )?;
-    browser.refresh()?;
-    browser.wait_for(&sel("section-masking"), WAIT)?;
     let s = summary(&browser, "mask-masked")?;
     assert_eq!(
         (s["n"].clone(), s["kind"].clone(), s["valid"].clone()),
@@ -314,9 +258,9 @@ fn masking_deep_links_and_bad_links() -> Result<()> {
     assert_eq!(raw["tokens"][5], "[PAD]");
 
     open_app(&browser, "#/masking?n=99&mask=diagonal", "masking")?;
-    let notices = browser.wait_for(&sel("mask-notices"), WAIT)?;
+    let notices = browser.wait_for(&testid("mask-notices"), WAIT)?;
     assert!(browser.text(&notices)?.contains("causal, padding or both"));
-    wait_summary(&browser, "mask-masked", "clamped size", |s| {
+    wait_summary(&browser, "mask-masked", "clamped size", WAIT, |s| {
         s["n"] == 12 && s["kind"] == "causal"
     })?;
     browser.assert_no_console_errors()?;

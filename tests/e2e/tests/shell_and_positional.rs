@@ -1,29 +1,19 @@
 //! The app shell and the positional-encoding section in headless Chromium.
 
 use anyhow::Result;
-use attend_e2e::{open_app, screenshot_dir, Browser};
-use serde_json::Value;
+use attend_e2e::{
+    fits_the_window, hover_shows_a_number, open_app, open_app_and_reload, screenshot_dir,
+    shown_section, summary, testid, wait_summary, Browser,
+};
 use std::time::Duration;
 
 const WAIT: Duration = Duration::from_secs(20);
 const ARROW_RIGHT: &str = "\u{E014}";
 const ARROW_LEFT: &str = "\u{E012}";
 
-fn summary(browser: &Browser, testid: &str) -> Result<Value> {
-    let el = browser.find(&format!("[data-testid=\"{testid}\"]"))?;
-    let raw = browser.attr(&el, "data-summary")?.unwrap_or_default();
-    Ok(serde_json::from_str(&raw)?)
-}
-
-fn section(browser: &Browser) -> Result<String> {
-    let main = browser.find("[data-testid=\"main\"]")?;
-    Ok(browser.attr(&main, "data-section")?.unwrap_or_default())
-}
-
 fn wait_section(browser: &Browser, slug: &str, after: &str) -> Result<()> {
-    browser.wait_until(&format!("section {slug} after {after}"), WAIT, || {
-        Ok((section(browser)? == slug).then_some(()))
-    })
+    let what = format!("section {slug} after {after}");
+    attend_e2e::wait_section(browser, slug, &what, WAIT)
 }
 
 #[test]
@@ -32,7 +22,7 @@ fn navigates_by_click_and_by_keyboard() -> Result<()> {
     open_app(&browser, "#/welcome", "welcome")?;
     browser.screenshot(&screenshot_dir().join("welcome.png"))?;
 
-    browser.click(&browser.find("[data-testid=\"toc-positional\"]")?)?;
+    browser.click(&browser.find(&testid("toc-positional"))?)?;
     wait_section(&browser, "positional", "a click in the table of contents")?;
     assert!(browser.current_url()?.contains("#/positional"));
 
@@ -42,17 +32,17 @@ fn navigates_by_click_and_by_keyboard() -> Result<()> {
     wait_section(&browser, "positional", "→")?;
 
     // The pager buttons do the same.
-    browser.click(&browser.find("[data-testid=\"prev\"]")?)?;
+    browser.click(&browser.find(&testid("prev"))?)?;
     wait_section(&browser, "welcome", "the previous button")?;
-    browser.click(&browser.find("[data-testid=\"next\"]")?)?;
+    browser.click(&browser.find(&testid("next"))?)?;
     wait_section(&browser, "positional", "the next button")?;
 
     // Arrow keys typed into a control stay in the control.
-    let len = browser.find("[data-testid=\"pe-len\"]")?;
+    let len = browser.find(&testid("pe-len"))?;
     browser.click(&len)?;
     browser.press(ARROW_LEFT)?;
     std::thread::sleep(Duration::from_millis(200));
-    assert_eq!(section(&browser)?, "positional");
+    assert_eq!(shown_section(&browser)?, "positional");
     browser.assert_no_console_errors()
 }
 
@@ -66,28 +56,26 @@ fn controls_change_what_is_drawn_and_the_url() -> Result<()> {
     // PE[1][0] = sin(1)
     assert!((before["pe_1_0"].as_f64().unwrap() - 1f64.sin()).abs() < 1e-6);
 
-    browser.set_input(&browser.find("[data-testid=\"pe-d\"]")?, "64")?;
-    let after = browser.wait_until("d_model 64 drawn", WAIT, || {
-        let s = summary(&browser, "pe-heatmap")?;
-        Ok((s["cols"] == 64).then_some(s))
+    browser.set_input(&browser.find(&testid("pe-d"))?, "64")?;
+    let after = wait_summary(&browser, "pe-heatmap", "d_model 64 drawn", WAIT, |s| {
+        s["cols"] == 64
     })?;
     assert_ne!(before["sum"], after["sum"]);
     assert!(browser.current_url()?.contains("d=64"));
 
-    browser.set_input(&browser.find("[data-testid=\"pe-len\"]")?, "100")?;
-    browser.set_input(&browser.find("[data-testid=\"pe-pos\"]")?, "1,3,50")?;
-    let lines = browser.wait_until("positions 1,3,50 drawn", WAIT, || {
-        let s = summary(&browser, "pe-lines")?;
-        Ok((s["positions"] == serde_json::json!([1, 3, 50])).then_some(s))
+    browser.set_input(&browser.find(&testid("pe-len"))?, "100")?;
+    browser.set_input(&browser.find(&testid("pe-pos"))?, "1,3,50")?;
+    let lines = wait_summary(&browser, "pe-lines", "positions 1,3,50 drawn", WAIT, |s| {
+        s["positions"] == serde_json::json!([1, 3, 50])
     })?;
     // The first value drawn for position 3 is sin(3).
     let first = lines["lines"][1][0].as_f64().unwrap();
     assert!((first - 3f64.sin()).abs() < 1e-6, "{first}");
     assert_eq!(summary(&browser, "pe-heatmap")?["rows"], 100);
 
-    browser.set_input(&browser.find("[data-testid=\"pe-base\"]")?, "100")?;
-    browser.wait_until("base 100 drawn", WAIT, || {
-        Ok((summary(&browser, "pe-heatmap")?["base"] == 100.0).then_some(()))
+    browser.set_input(&browser.find(&testid("pe-base"))?, "100")?;
+    wait_summary(&browser, "pe-heatmap", "base 100 drawn", WAIT, |s| {
+        s["base"] == 100.0
     })?;
     let url = browser.current_url()?;
     assert!(
@@ -95,9 +83,9 @@ fn controls_change_what_is_drawn_and_the_url() -> Result<()> {
         "{url}"
     );
 
-    browser.set_input(&browser.find("[data-testid=\"pe-pair\"]")?, "1")?;
-    browser.wait_until("scatter uses pair 1", WAIT, || {
-        Ok((summary(&browser, "pe-scatter")?["pair"] == 1).then_some(()))
+    browser.set_input(&browser.find(&testid("pe-pair"))?, "1")?;
+    wait_summary(&browser, "pe-scatter", "scatter uses pair 1", WAIT, |s| {
+        s["pair"] == 1
     })?;
     browser.screenshot(&screenshot_dir().join("positional.png"))?;
     browser.assert_no_console_errors()
@@ -108,16 +96,7 @@ fn hovering_a_chart_shows_the_value_under_the_cursor() -> Result<()> {
     let browser = Browser::start(1280, 1000)?;
     open_app(&browser, "#/positional?len=64&d=128", "positional")?;
     for chart in ["pe-heatmap", "pe-lines", "pe-scatter", "pe-similarity"] {
-        let canvas = browser.find(&format!("[data-testid=\"{chart}\"]"))?;
-        browser.scroll_into_view(&canvas)?;
-        browser.hover(&canvas, 10, 10)?;
-        let tip = browser.wait_for(&format!("[data-testid=\"{chart}-tooltip\"]"), WAIT)?;
-        let text = browser.text(&tip)?;
-        assert!(!text.trim().is_empty(), "{chart}: empty tooltip");
-        assert!(
-            text.chars().any(|c| c.is_ascii_digit()),
-            "{chart}: tooltip without a number: {text}"
-        );
+        hover_shows_a_number(&browser, chart, (10, 10), WAIT)?;
         if chart == "pe-heatmap" {
             browser.screenshot(&screenshot_dir().join("positional-hover.png"))?;
         }
@@ -128,13 +107,12 @@ fn hovering_a_chart_shows_the_value_under_the_cursor() -> Result<()> {
 #[test]
 fn deep_links_reopen_the_same_view_after_reload() -> Result<()> {
     let browser = Browser::start(1280, 900)?;
-    open_app(
+    open_app_and_reload(
         &browser,
         "#/positional?len=32&d=16&base=100&pos=1,5&dims=8&pair=2",
         "positional",
+        WAIT,
     )?;
-    browser.refresh()?;
-    browser.wait_for("[data-testid=\"section-positional\"]", WAIT)?;
     let heat = summary(&browser, "pe-heatmap")?;
     assert_eq!(
         (heat["rows"].clone(), heat["cols"].clone()),
@@ -156,7 +134,7 @@ fn garbage_in_the_url_gives_notices_not_a_crash() -> Result<()> {
         "#/positional?len=abc&d=7&base=-1&pos=%F0%9F%90%95,999",
         "positional",
     )?;
-    let notices = browser.wait_for("[data-testid=\"positional-notices\"]", WAIT)?;
+    let notices = browser.wait_for(&testid("positional-notices"), WAIT)?;
     let text = browser.text(&notices)?;
     assert!(text.contains("even"), "{text}");
     let heat = summary(&browser, "pe-heatmap")?;
@@ -168,7 +146,7 @@ fn garbage_in_the_url_gives_notices_not_a_crash() -> Result<()> {
     })?;
 
     open_app(&browser, "#/no-such-section", "welcome")?;
-    browser.wait_for("[data-testid=\"route-notice\"]", WAIT)?;
+    browser.wait_for(&testid("route-notice"), WAIT)?;
     browser.assert_no_console_errors()
 }
 
@@ -176,18 +154,7 @@ fn garbage_in_the_url_gives_notices_not_a_crash() -> Result<()> {
 fn fits_a_360_px_phone_without_horizontal_scrolling() -> Result<()> {
     let browser = Browser::start(360, 740)?;
     open_app(&browser, "#/positional", "positional")?;
-    let widths = browser.execute(
-        "return [document.documentElement.scrollWidth, document.documentElement.clientWidth]",
-        vec![],
-    )?;
-    let (scroll, client) = (
-        widths[0].as_i64().unwrap_or(0),
-        widths[1].as_i64().unwrap_or(0),
-    );
-    assert!(
-        scroll <= client,
-        "page is {scroll}px wide in a {client}px window"
-    );
+    fits_the_window(&browser, "positional")?;
     browser.screenshot(&screenshot_dir().join("positional-360px.png"))?;
     browser.assert_no_console_errors()
 }

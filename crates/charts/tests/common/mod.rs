@@ -4,7 +4,7 @@
 
 use std::path::PathBuf;
 
-use attend_charts::{ChartError, HoverMap};
+use attend_charts::{AttentionPanel, ChartError, HoverMap};
 use plotters::coord::Shift;
 use plotters::prelude::*;
 
@@ -103,6 +103,38 @@ pub fn toy_attention(t: usize, seed: u32) -> Vec<f32> {
         w.extend(exp.iter().map(|e| (e / sum) as f32));
     }
     w
+}
+
+/// Two sentences side by side, each with its tokens and a toy attention.
+pub struct ComparePair {
+    pub names: [&'static str; 2],
+    pub tokens: [Vec<String>; 2],
+    pub weights: [Vec<f32>; 2],
+}
+
+impl ComparePair {
+    /// "Dog bites man" and "Man bites dog": the same five tokens in another
+    /// order, attentions of seeds 1 and 4.
+    pub fn dog_bites_man() -> Self {
+        ComparePair {
+            names: ["Dog bites man", "Man bites dog"],
+            tokens: [
+                tokens(&["[CLS]", "dog", "bites", "man", "[SEP]"]),
+                tokens(&["[CLS]", "man", "bites", "dog", "[SEP]"]),
+            ],
+            weights: [toy_attention(5, 1), toy_attention(5, 4)],
+        }
+    }
+
+    /// The left and the right panel.
+    pub fn panels(&self) -> (AttentionPanel<'_>, AttentionPanel<'_>) {
+        let panel = |i: usize| AttentionPanel {
+            name: self.names[i],
+            tokens: &self.tokens[i],
+            weights: &self.weights[i],
+        };
+        (panel(0), panel(1))
+    }
 }
 
 /// The texts of `svg` (the line after each `<text …>` opening).

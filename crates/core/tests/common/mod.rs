@@ -294,8 +294,12 @@ pub fn f32_bytes(values: &[f32]) -> Vec<u8> {
 
 #[cfg(not(target_arch = "wasm32"))]
 pub mod files {
-    //! Fixture locations (native only; the wasm test embeds its fixtures).
+    //! Fixture locations and the models built from them (native only; the
+    //! wasm test embeds its fixtures).
     use std::path::PathBuf;
+    use std::sync::OnceLock;
+
+    use attend_core::{Bert, BertModel};
 
     pub fn repo_root() -> PathBuf {
         PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../..")
@@ -321,6 +325,28 @@ pub mod files {
                 "MiniLM file {} is missing ({e}); run `cargo xtask fetch-model` to create it",
                 path.display()
             )
+        })
+    }
+
+    /// The tiny BERT of `tests/fixtures/tiny-bert`.
+    pub fn tiny_model() -> BertModel {
+        BertModel::from_bytes(
+            &read(tiny_dir().join("config.json")),
+            &read(tiny_dir().join("model.safetensors")),
+        )
+        .expect("tiny BERT loads")
+    }
+
+    /// MiniLM with its tokenizer. It is 90 MB; loaded once per test binary.
+    pub fn minilm() -> &'static Bert {
+        static BERT: OnceLock<Bert> = OnceLock::new();
+        BERT.get_or_init(|| {
+            Bert::from_bytes(
+                &minilm_file("config.json"),
+                &minilm_file("model.safetensors"),
+                &minilm_file("tokenizer.json"),
+            )
+            .expect("MiniLM loads")
         })
     }
 
