@@ -106,7 +106,9 @@ pub fn CurrentView(state: Memo<AttentionState>, update: Setter) -> impl IntoView
             s.head = head;
             s.view = View::Heatmap;
         }),
-        HoverTarget::Token { index, .. } => pinned.update(|p| *p = if *p == Some(index) { None } else { Some(index) }),
+        HoverTarget::Token { index, .. } => {
+            pinned.update(|p| *p = if *p == Some(index) { None } else { Some(index) })
+        }
         _ => {}
     });
     view! {
