@@ -2,6 +2,7 @@
 //! the whole app, so moving between sections never reloads the weights.
 
 use crate::model::client::{AttentionResult, ClientEvent, ModelClient};
+pub use crate::model::fetch::FileProgress;
 use crate::model::protocol::{ModelInfo, TokenizerKind};
 use leptos::prelude::*;
 use std::rc::Rc;
@@ -9,14 +10,6 @@ use std::rc::Rc;
 /// Results kept for quick switching between recent inputs (and for the
 /// compare view, which needs two at once).
 const CACHED_RESULTS: usize = 8;
-
-#[derive(Clone, Debug, PartialEq)]
-pub struct FileProgress {
-    pub file: String,
-    pub received_bytes: u64,
-    pub total_bytes: Option<u64>,
-    pub from_cache: bool,
-}
 
 #[derive(Clone, Debug, PartialEq)]
 pub enum ModelStatus {
