@@ -73,9 +73,13 @@ fn parse_port(args: &[String]) -> Result<u16> {
     }
 }
 
-/// The workspace root: xtask lives in crates/xtask.
+/// The workspace root: xtask lives in crates/xtask. `cargo run` tells the
+/// process where its manifest is; the compile-time path is only a fallback
+/// (a shared target directory may hold a build from another checkout).
 fn repo_root() -> Result<PathBuf> {
-    let manifest = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
+    let manifest = std::env::var_os("CARGO_MANIFEST_DIR")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| PathBuf::from(env!("CARGO_MANIFEST_DIR")));
     manifest
         .ancestors()
         .nth(2)
