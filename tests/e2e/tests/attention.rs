@@ -306,3 +306,19 @@ fn a_model_that_fails_to_load_says_why_and_offers_retry() -> Result<()> {
     assert!(unexpected.is_empty(), "{unexpected:?}");
     Ok(())
 }
+
+#[test]
+fn a_model_loads_from_a_base_url() -> Result<()> {
+    let browser = Browser::start(1280, 1000)?;
+    // A base URL in the Hugging Face layout (here the site's own copy).
+    let base = format!("{}models/all-MiniLM-L6-v2/", attend_e2e::app_url()?);
+    open_app(&browser, &format!("#/attention?model={base}"), "attention")?;
+    let ready = browser.wait_for(&testid("model-ready"), MODEL_WAIT)?;
+    assert_eq!(browser.attr(&ready, "data-layers")?.as_deref(), Some("6"));
+    wait_result(
+        &browser,
+        "The animal didn't cross the street because it was too tired.",
+    )?;
+
+    browser.assert_no_console_errors()
+}
