@@ -18,6 +18,7 @@ pub trait RouteState: Clone + PartialEq + Send + Sync + 'static {
 pub struct SectionState<S: RouteState> {
     pub state: Memo<S>,
     pub notices: RwSignal<Vec<String>>,
+    route: RwSignal<Route>,
 }
 
 impl<S: RouteState> Clone for SectionState<S> {
@@ -42,7 +43,11 @@ impl<S: RouteState> SectionState<S> {
                 navigation::replace(route, fixed.to_route());
             }
         });
-        SectionState { state, notices }
+        SectionState {
+            state,
+            notices,
+            route,
+        }
     }
 
     /// Changes some URL keys (`None` removes one, so its default applies)
@@ -57,7 +62,7 @@ impl<S: RouteState> SectionState<S> {
         }
         let (fixed, notes) = S::from_route(&candidate);
         self.notices.set(notes);
-        navigation::replace(current_route(), fixed.to_route());
+        navigation::replace(self.route, fixed.to_route());
     }
 
     pub fn set_param(&self, key: &'static str, value: String) {

@@ -12,6 +12,7 @@ mod views;
 
 use crate::model_store::{LoadRequest, ModelStore};
 use crate::navigation::{self, current_route};
+use crate::route::Route;
 use leptos::prelude::*;
 use state::{AttentionState, View};
 use std::time::Duration;
@@ -22,14 +23,20 @@ pub const DEFAULT_MODEL_BASE: &str = "models/all-MiniLM-L6-v2/";
 const DEBOUNCE: Duration = Duration::from_millis(60);
 
 /// Changes one setting: the URL is the state, so this rewrites the link.
+/// Holds the route signal itself, so it also works from async tasks (file
+/// reading), which run outside the component's context.
 #[derive(Clone, Copy)]
-pub struct Setter(Memo<AttentionState>);
+pub struct Setter(Memo<AttentionState>, RwSignal<Route>);
 
 impl Setter {
+    pub fn new(state: Memo<AttentionState>) -> Self {
+        Setter(state, current_route())
+    }
+
     pub fn apply(self, change: impl FnOnce(&mut AttentionState)) {
         let mut next = self.0.get_untracked();
         change(&mut next);
-        navigation::replace(current_route(), next.to_route());
+        navigation::replace(self.1, next.to_route());
     }
 }
 
@@ -51,7 +58,7 @@ pub fn AttentionSection() -> impl IntoView {
     let store = ModelStore::get();
     let notices = RwSignal::new(Vec::<String>::new());
     let state = Memo::new(move |_| AttentionState::from_route(&route.get()).0);
-    let update = Setter(state);
+    let update = Setter::new(state);
 
     // A link with bad values, or naming a layer/head the loaded model does
     // not have: say what was fixed, then show the fixed link. One effect for

@@ -67,7 +67,7 @@ fn ModelPicker() -> impl IntoView {
     let store = ModelStore::get();
     let url = RwSignal::new(String::new());
     let state = Memo::new(move |_| AttentionState::from_route(&current_route().get()).0);
-    let update = Setter(state);
+    let update = Setter::new(state);
     let file_error = RwSignal::new(None::<String>);
     let on_files = move |files: web_sys::FileList| {
         file_error.set(None);
