@@ -322,3 +322,37 @@ fn a_model_loads_from_a_base_url() -> Result<()> {
 
     browser.assert_no_console_errors()
 }
+
+#[test]
+fn a_model_loads_from_local_files() -> Result<()> {
+    let browser = Browser::start(1280, 1000)?;
+    open_app(&browser, "#/attention", "attention")?;
+    browser.wait_for(&testid("model-ready"), MODEL_WAIT)?;
+    let dir =
+        PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../static/models/all-MiniLM-L6-v2");
+    let dir = dir
+        .canonicalize()
+        .context("the default model is missing: run `cargo xtask fetch-model`")?;
+    let files: Vec<String> = ["config.json", "model.safetensors", "tokenizer.json"]
+        .iter()
+        .map(|f| dir.join(f).display().to_string())
+        .collect();
+    browser.execute(
+        "document.querySelector('.model-picker').open = true",
+        vec![],
+    )?;
+    browser.send_keys(&browser.find(&testid("model-files"))?, &files.join("\n"))?;
+    browser.wait_until("the local model", MODEL_WAIT, || {
+        let ready = browser.find_all(&testid("model-ready"))?;
+        let text = match ready.first() {
+            Some(el) => browser.text(el)?,
+            None => String::new(),
+        };
+        Ok(text.contains("local files").then_some(()))
+    })?;
+    wait_result(
+        &browser,
+        "The animal didn't cross the street because it was too tired.",
+    )?;
+    browser.assert_no_console_errors()
+}
