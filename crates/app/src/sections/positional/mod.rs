@@ -9,7 +9,7 @@ use crate::chart_canvas::ChartCanvas;
 use crate::navigation::{self, current_route};
 use crate::route::Route;
 use crate::section_state::{Notices, SectionState};
-use attend_core::{position_similarity, positional_encoding, PositionalEncoding};
+use attend_core::{positional_encoding, PositionalEncoding};
 use leptos::prelude::*;
 use state::{PositionalState, MAX_BASE, MAX_D_MODEL, MAX_LEN, MIN_BASE};
 use std::sync::Arc;
@@ -127,14 +127,12 @@ fn similarity_summary(s: &PositionalState, encoding: EncodingMemo) -> String {
         return "{}".into();
     };
     let n = s.similarity_positions();
-    let sim = position_similarity(&pe, n);
-    let first_row: Vec<f32> = sim.iter().take(n.min(8)).copied().collect();
+    // The first cells of row 0 (PE[0]·PE[q]) only: the chart computes the
+    // whole matrix itself, the summary need not do it again.
+    let first_row: Vec<f32> = (0..n.min(8))
+        .map(|q| pe.row(0).iter().zip(pe.row(q)).map(|(a, b)| a * b).sum())
+        .collect();
     serde_json::json!({ "n": n, "row0": first_row }).to_string()
-}
-
-fn positions_text(positions: &[usize]) -> String {
-    let parts: Vec<String> = positions.iter().map(|p| p.to_string()).collect();
-    parts.join(",")
 }
 
 #[component]
@@ -166,7 +164,7 @@ where
             <label>
                 "Positions to plot"
                 <input type="text" inputmode="numeric" data-testid="pe-pos" placeholder="0,2,4"
-                    prop:value=move || positions_text(&state.get().positions)
+                    prop:value=move || state::positions_text(&state.get().positions)
                     on:change=move |ev| set_param("pos", value_of(ev)) />
             </label>
             <label>

@@ -113,14 +113,13 @@ impl PositionalState {
     }
 
     pub fn to_route(&self) -> Route {
-        let positions: Vec<String> = self.positions.iter().map(|p| p.to_string()).collect();
         Route::with_query(
             SLUG,
             vec![
                 ("len".into(), self.len.to_string()),
                 ("d".into(), self.d_model.to_string()),
                 ("base".into(), format_number(self.base)),
-                ("pos".into(), positions.join(",")),
+                ("pos".into(), positions_text(&self.positions)),
                 ("dims".into(), self.dims.to_string()),
                 ("pair".into(), self.pair.to_string()),
             ],
@@ -131,6 +130,12 @@ impl PositionalState {
     pub fn similarity_positions(&self) -> usize {
         self.len.min(MAX_SIMILARITY_POSITIONS)
     }
+}
+
+/// `0,2,4`: the URL and text-box form of a list of positions.
+pub fn positions_text(positions: &[usize]) -> String {
+    let parts: Vec<String> = positions.iter().map(|p| p.to_string()).collect();
+    parts.join(",")
 }
 
 /// `10000` rather than `10000.0`, and no float noise in links.
