@@ -3,7 +3,9 @@
 //! from `attend-core` and the pictures from `attend-charts`.
 
 mod chart_canvas;
+mod classroom;
 pub mod model;
+mod model_badge;
 mod model_store;
 mod navigation;
 pub mod params;

@@ -1,6 +1,8 @@
 //! The frame around every section: header, table of contents, pager, and
 //! the keyboard and URL plumbing that tie them to the route.
 
+use crate::classroom::presenter::{Presenter, PresenterBar, PresenterToggle};
+use crate::classroom::theme::ThemeToggle;
 use crate::navigation::{self, CurrentRoute};
 use crate::route::Route;
 use crate::sections::{self, SECTIONS};
@@ -12,6 +14,7 @@ pub fn App() -> impl IntoView {
     let route = RwSignal::new(navigation::route_from_location());
     provide_context(CurrentRoute(route));
     crate::model_store::ModelStore::provide();
+    let presenter = Presenter::provide();
 
     // Back/Forward and hand-edited links.
     let on_hash = window_event_listener_untyped("hashchange", move |_| {
@@ -24,13 +27,32 @@ pub fn App() -> impl IntoView {
         if ev.alt_key() || ev.ctrl_key() || ev.meta_key() || is_typing(&ev) {
             return;
         }
-        let step = match ev.key().as_str() {
-            "ArrowRight" => 1,
-            "ArrowLeft" => -1,
+        let presenting = presenter.on.get_untracked();
+        let forward = match ev.key().as_str() {
+            "ArrowRight" => true,
+            "ArrowLeft" => false,
+            // Presentation clickers send PageDown/PageUp.
+            "PageDown" if presenting => true,
+            "PageUp" if presenting => false,
+            "p" | "P" => {
+                presenter.on.update(|on| *on = !*on);
+                return;
+            }
+            "Escape" if presenting => {
+                presenter.on.set(false);
+                return;
+            }
             _ => return,
         };
         ev.prevent_default();
-        go_relative(route, step);
+        let section_step = if presenting {
+            presenter.step(forward)
+        } else {
+            Some(if forward { 1 } else { -1 })
+        };
+        if let Some(step) = section_step {
+            go_relative(route, step);
+        }
     });
     on_cleanup(move || {
         on_hash.remove();
@@ -50,6 +72,8 @@ pub fn App() -> impl IntoView {
             <span class="tagline">"Transformers and attention, live in your browser"</span>
             <span class="spacer"></span>
             <span class="keys-hint"><kbd>"←"</kbd> " " <kbd>"→"</kbd> " change section"</span>
+            <PresenterToggle />
+            <ThemeToggle />
         </header>
         <div class="layout">
             <nav class="toc" aria-label="Sections" data-testid="toc">
@@ -98,6 +122,7 @@ pub fn App() -> impl IntoView {
                 </nav>
             </main>
         </div>
+        <PresenterBar position=position sections=SECTIONS.len() />
     }
 }
 

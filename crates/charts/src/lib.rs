@@ -23,12 +23,14 @@
 //! ```
 
 mod arrow;
+pub mod attention_arcs;
 pub mod attention_compare;
 pub mod attention_heatmap;
 pub mod attention_lines;
 pub mod attention_model_grid;
 mod axes;
 pub mod bars;
+pub mod bipartite_attention;
 pub mod colorbar;
 pub mod colorscale;
 pub mod embedding_scatter;
@@ -44,11 +46,14 @@ pub mod palette;
 pub mod pe_heatmap;
 pub mod pe_lines;
 pub mod pe_similarity;
+pub mod rnn_flow;
 pub mod stacked_bars;
 pub mod style;
 mod ticked_range;
 mod ticks;
+mod token_row;
 
+pub use attention_arcs::{draw_attention_arcs, ArcSpec, ArcsSpec, ARC_MIN_OPACITY};
 pub use attention_compare::{draw_attention_compare, AttentionPanel};
 pub use attention_heatmap::{
     attention_heatmap_spec, draw_attention_heatmap, head_title, AttentionOptions, AttentionScale,
@@ -57,6 +62,9 @@ pub use attention_heatmap::{
 pub use attention_lines::{draw_attention_lines, TokenSide, MIN_LINE_WEIGHT};
 pub use attention_model_grid::{draw_attention_model_grid, AttentionShape, ModelGridOptions};
 pub use bars::{draw_bars, BarSpec};
+pub use bipartite_attention::{
+    draw_bipartite_attention, BipartiteSpec, FOCUS_MIN_OPACITY, MAX_KEYS_WITH_NUMBERS,
+};
 pub use colorscale::ColorScale;
 pub use embedding_scatter::{draw_embedding_scatter, EmbeddingScatterData, PointKind};
 pub use error::ChartError;
@@ -71,4 +79,5 @@ pub use palette::Palette;
 pub use pe_heatmap::draw_pe_heatmap;
 pub use pe_lines::draw_pe_lines;
 pub use pe_similarity::draw_pe_similarity;
+pub use rnn_flow::{draw_rnn_flow, rnn_retention, RnnFlowSpec};
 pub use stacked_bars::{draw_stacked_values, StackedSpec};

@@ -4,14 +4,19 @@ mod common;
 
 use attend_charts::colorbar::colorbar_ticks;
 use attend_charts::{
-    draw_attention_compare, draw_attention_heatmap, draw_attention_lines,
-    draw_attention_model_grid, draw_embedding_scatter, draw_matrix_heatmap, draw_pe_heatmap,
-    draw_pe_lines, draw_pe_similarity, AttentionOptions, AttentionPanel, AttentionScale,
+    draw_attention_arcs, draw_attention_compare, draw_attention_heatmap, draw_attention_lines,
+    draw_attention_model_grid, draw_bipartite_attention, draw_embedding_scatter,
+    draw_matrix_heatmap, draw_pe_heatmap, draw_pe_lines, draw_pe_similarity, draw_rnn_flow,
+    rnn_retention, ArcSpec, ArcsSpec, AttentionOptions, AttentionPanel, AttentionScale,
     AttentionShape, AxisSpec, CellGrid, ChartError, ColorScale, EmbeddingScatterData, HeatmapSpec,
-    HoverTarget, Matrix, ModelGridOptions, Palette, RowOrder, XAxisSide, MIN_LINE_WEIGHT,
+    HoverTarget, Matrix, ModelGridOptions, Palette, RnnFlowSpec, RowOrder, XAxisSide,
+    ARC_MIN_OPACITY, FOCUS_MIN_OPACITY, MIN_LINE_WEIGHT,
 };
 use attend_core::{positional_encoding, PositionalEncoding};
-use common::{count, render, render_err, sentence, texts, tokens, toy_attention, ComparePair};
+use common::{
+    arcs_spec, count, cross_spec, long_sentence, render, render_err, rnn_spec, sentence, texts,
+    tokens, toy_attention, ComparePair,
+};
 use plotters::style::RGBColor;
 
 fn scatter(n: usize) -> EmbeddingScatterData {
@@ -694,5 +699,418 @@ fn attention_charts_in_tiny_areas_do_not_panic() {
         let _ = render(size, |a| {
             draw_attention_compare(a, &panel, &panel, &options)
         });
+    }
+}
+
+#[test]
+fn rnn_retention_shares_are_powers_of_the_retention_normalised() {
+    let third = (1.0f64 / 3.0) as f32;
+    let seventh = |k: f64| (k / 7.0) as f32;
+    assert_eq!(
+        rnn_retention(3, 3, 0.5),
+        vec![
+            vec![1.0],
+            vec![third, 2.0 * third],
+            vec![seventh(1.0), seventh(2.0), seventh(4.0)],
+        ]
+    );
+    // only the states read so far; never more than the tokens
+    assert_eq!(rnn_retention(5, 2, 0.5).len(), 2);
+    assert_eq!(rnn_retention(2, 7, 0.5).len(), 2);
+    assert!(rnn_retention(4, 0, 0.5).is_empty());
+    // keeping everything shares equally, keeping nothing keeps the last word
+    assert_eq!(rnn_retention(4, 4, 1.0)[3], [0.25; 4]);
+    assert_eq!(rnn_retention(3, 3, 0.0)[2], [0.0, 0.0, 1.0]);
+    assert_eq!(rnn_retention(3, 3, f32::NAN), rnn_retention(3, 3, 0.0));
+    assert_eq!(rnn_retention(3, 3, 7.0), rnn_retention(3, 3, 1.0));
+    // 0.6: h₂ holds 0.6/1.6 of the first word
+    let shares = rnn_retention(6, 6, 0.6);
+    assert!((shares[1][0] - 0.375).abs() < 1e-7);
+    assert!(
+        (shares[5][0] as f64 - 0.07776 / (0.07776 + 0.1296 + 0.216 + 0.36 + 0.6 + 1.0)).abs()
+            < 1e-7
+    );
+    for row in &shares {
+        assert!((row.iter().sum::<f32>() - 1.0).abs() < 1e-6);
+        // later words weigh more
+        assert!(row.windows(2).all(|p| p[0] < p[1]), "{row:?}");
+    }
+    // the first word fades step by step
+    assert!(shares.windows(2).all(|p| p[1][0] < p[0][0]));
+}
+
+/// `(y, height)` of every filled `<rect>` in `color`.
+fn filled_rects(svg: &str, color: RGBColor) -> Vec<(i32, i32)> {
+    let fill = format!("fill=\"{}\"", hex(color));
+    svg.lines()
+        .filter(|l| l.starts_with("<rect") && l.contains(&fill))
+        .map(|l| (attr(l, "y"), attr(l, "height")))
+        .collect()
+}
+
+#[test]
+fn rnn_flow_stacks_each_words_share_and_the_first_word_fades() {
+    let spec = rnn_spec();
+    let (svg, _) = render((640, 320), |area| draw_rnn_flow(area, &spec));
+    let blue = attend_charts::palette::series_color(0);
+    // word 0 is in the 4 states read, plus its colour bar under "The"
+    let rects = filled_rects(&svg, blue);
+    assert_eq!(rects.len(), 5, "{rects:?}");
+    let heights: Vec<i32> = rects[..4].iter().map(|r| r.1).collect();
+    let shares = rnn_retention(6, 4, 0.6);
+    let inner = heights[0] as f64; // h₁ is all "The"
+    for (t, h) in heights.iter().enumerate() {
+        let expected = shares[t][0] as f64 * inner;
+        assert!(
+            (*h as f64 - expected).abs() <= 1.0,
+            "h{t}: {h} vs {expected}"
+        );
+    }
+    assert!(heights.windows(2).all(|p| p[1] < p[0]), "{heights:?}");
+    // word 3 ("on") is only in the current state; 4 and 5 are not read
+    assert_eq!(
+        filled_rects(&svg, attend_charts::palette::series_color(3)).len(),
+        2
+    );
+    assert!(filled_rects(&svg, attend_charts::palette::series_color(4)).is_empty());
+    // every state is labelled, the current one on a tinted band
+    for t in ["h₁", "h₂", "h₃", "h₄", "h₅", "h₆"] {
+        assert!(texts(&svg).contains(&t), "{t}");
+    }
+    assert_eq!(filled_rects(&svg, RGBColor(255, 239, 204)).len(), 1);
+    // arrows: a word and a relay arrow into each state read but the first
+    assert_eq!(count(&svg, "<polygon"), 4 + 3);
+    // nothing read yet: no arrows, no band, no stacks
+    let none = RnnFlowSpec { step: 0, ..spec };
+    let (svg, _) = render((640, 320), |area| draw_rnn_flow(area, &none));
+    assert_eq!(count(&svg, "<polygon"), 0);
+    assert!(filled_rects(&svg, blue).is_empty());
+}
+
+#[test]
+fn long_sentences_turn_their_labels_upright_in_a_narrow_chart() {
+    let spec = RnnFlowSpec {
+        tokens: long_sentence(),
+        step: 5,
+        retention: 0.6,
+    };
+    let (svg, _) = render((360, 300), |area| draw_rnn_flow(area, &spec));
+    let upright = svg
+        .lines()
+        .filter(|l| l.starts_with("<text") && l.contains("rotate(270"))
+        .count();
+    assert_eq!(upright, 14);
+    for word in &spec.tokens {
+        assert!(texts(&svg).contains(&word.as_str()), "{word}");
+    }
+    // short labels still fit across, a little smaller
+    let short = RnnFlowSpec {
+        tokens: sentence(14),
+        ..spec
+    };
+    let (svg, _) = render((360, 300), |area| draw_rnn_flow(area, &short));
+    assert!(!svg.contains("rotate(270"));
+    assert_eq!(
+        texts(&svg).iter().filter(|t| t.starts_with('w')).count(),
+        12
+    );
+    // short sentences stay across
+    let (svg, _) = render((640, 320), |area| draw_rnn_flow(area, &rnn_spec()));
+    assert!(!svg.contains("rotate(270"));
+}
+
+/// `(opacity, number of points)` of every polyline with more than two
+/// points (the arcs, not the legend's swatches).
+fn curves(svg: &str) -> Vec<f64> {
+    svg.lines()
+        .filter(|l| l.starts_with("<polyline"))
+        .filter(|l| {
+            let points = l.split("points=\"").nth(1).unwrap();
+            points[..points.find('"').unwrap()]
+                .split_whitespace()
+                .count()
+                > 2
+        })
+        .map(|l| {
+            let opacity = l.split("opacity=\"").nth(1).unwrap();
+            opacity[..opacity.find('"').unwrap()].parse().unwrap()
+        })
+        .collect()
+}
+
+#[test]
+fn arcs_are_revealed_in_order_faintest_drawn_first() {
+    let spec = arcs_spec();
+    let opacity = |w: f32| ARC_MIN_OPACITY + (1.0 - ARC_MIN_OPACITY) * w as f64;
+    for revealed in 0..=6 {
+        let spec = ArcsSpec {
+            revealed,
+            ..spec.clone()
+        };
+        let (svg, _) = render((640, 340), |area| draw_attention_arcs(area, &spec));
+        let shown = revealed.min(5);
+        let drawn = curves(&svg);
+        assert_eq!(drawn.len(), shown, "revealed {revealed}");
+        assert_eq!(count(&svg, "<polygon"), shown, "one head per arc");
+        let mut expected: Vec<f64> = spec.arcs[..shown]
+            .iter()
+            .map(|a| opacity(a.weight))
+            .collect();
+        expected.sort_by(f64::total_cmp);
+        for (d, e) in drawn.iter().zip(&expected) {
+            assert!((d - e).abs() < 1e-6, "{d} vs {e}");
+        }
+    }
+}
+
+#[test]
+fn arcs_legend_lists_only_the_kinds_used() {
+    let mut spec = arcs_spec();
+    spec.arcs.retain(|a| a.kind != 1);
+    spec.revealed = 1;
+    let (svg, _) = render((640, 340), |area| draw_attention_arcs(area, &spec));
+    let written = texts(&svg);
+    assert!(written.contains(&"verb → subject"));
+    // kind 2 is used by arcs not revealed yet: listed all the same
+    assert!(written.contains(&"article → noun"));
+    assert!(!written.contains(&"adjective → noun"));
+    // an arc too weak to see is not drawn, a loop is a circle
+    let spec = ArcsSpec {
+        arcs: vec![
+            ArcSpec {
+                from: 0,
+                to: 1,
+                weight: MIN_LINE_WEIGHT / 2.0,
+                kind: 0,
+            },
+            ArcSpec {
+                from: 2,
+                to: 2,
+                weight: 0.5,
+                kind: 0,
+            },
+        ],
+        revealed: 2,
+        ..arcs_spec()
+    };
+    let (svg, _) = render((640, 340), |area| draw_attention_arcs(area, &spec));
+    assert!(curves(&svg).is_empty());
+    assert_eq!(count(&svg, "<circle"), 1);
+}
+
+/// `opacity` of every two-point polyline (the lines between the rows).
+fn straight_lines(svg: &str) -> Vec<f64> {
+    svg.lines()
+        .filter(|l| l.starts_with("<polyline"))
+        .map(|l| {
+            let opacity = l.split("opacity=\"").nth(1).unwrap();
+            opacity[..opacity.find('"').unwrap()].parse().unwrap()
+        })
+        .collect()
+}
+
+#[test]
+fn bipartite_focus_keeps_one_querys_lines_strong_and_writes_their_weights() {
+    let spec = cross_spec(None);
+    let visible = spec
+        .weights
+        .iter()
+        .filter(|&&w| w >= MIN_LINE_WEIGHT)
+        .count();
+    let (svg, _) = render((640, 380), |area| draw_bipartite_attention(area, &spec));
+    let mut expected: Vec<f64> = spec
+        .weights
+        .iter()
+        .filter(|&&w| w >= MIN_LINE_WEIGHT)
+        .map(|&w| w as f64)
+        .collect();
+    expected.sort_by(f64::total_cmp);
+    let drawn = straight_lines(&svg);
+    assert_eq!(drawn.len(), visible);
+    for (d, e) in drawn.iter().zip(&expected) {
+        assert!((d - e).abs() < 1e-6, "{d} vs {e}");
+    }
+    assert!(!texts(&svg).contains(&"0.85"), "no numbers without focus");
+    assert!(texts(&svg).contains(&"decoder (French)"));
+    assert!(texts(&svg).contains(&"encoder (English)"));
+
+    let spec = cross_spec(Some(1));
+    let (svg, _) = render((640, 380), |area| draw_bipartite_attention(area, &spec));
+    let drawn = straight_lines(&svg);
+    assert_eq!(drawn.len(), visible);
+    // the focused row last, opaque as its weights (and at least
+    // FOCUS_MIN_OPACITY); the others faded to a fifth
+    let row = &spec.weights[5..10];
+    let mut strong: Vec<f64> = row
+        .iter()
+        .map(|&w| FOCUS_MIN_OPACITY + (1.0 - FOCUS_MIN_OPACITY) * w as f64)
+        .collect();
+    strong.sort_by(f64::total_cmp);
+    let tail = &drawn[drawn.len() - 5..];
+    for (d, e) in tail.iter().zip(&strong) {
+        assert!((d - e).abs() < 1e-6, "{d} vs {e}");
+    }
+    assert!(drawn[..drawn.len() - 5]
+        .iter()
+        .all(|&o| o <= 0.2 * 0.85 + 1e-6));
+    let written = texts(&svg);
+    for v in ["0.05", "0.85", "0.04", "0.02"] {
+        assert!(written.contains(&v), "{v} in {written:?}");
+    }
+    // the focused query in the line colour
+    let blue: Vec<&str> = svg
+        .lines()
+        .collect::<Vec<_>>()
+        .windows(2)
+        .filter(|w| w[0].starts_with("<text") && w[0].contains("#0072B2"))
+        .map(|w| w[1])
+        .collect();
+    assert_eq!(blue, ["chat"]);
+
+    // more than eight keys: no numbers
+    let (queries, keys) = (sentence(2), sentence(9));
+    let many = attend_charts::BipartiteSpec {
+        weights: vec![1.0 / 9.0; 18],
+        focus: Some(0),
+        query_label: String::new(),
+        key_label: String::new(),
+        queries,
+        keys,
+    };
+    let (svg, _) = render((640, 380), |area| draw_bipartite_attention(area, &many));
+    assert!(!texts(&svg).contains(&"0.11"));
+    assert_eq!(count(&svg, "<text"), 2 + 9, "the tokens only");
+}
+
+#[test]
+fn new_charts_refuse_bad_input() {
+    let arc = |from, to, weight, kind| ArcSpec {
+        from,
+        to,
+        weight,
+        kind,
+    };
+    let with_arc = |a: ArcSpec| ArcsSpec {
+        arcs: vec![a],
+        revealed: 0,
+        ..arcs_spec()
+    };
+    let mut short = cross_spec(None);
+    short.weights.pop();
+    let mut nan = cross_spec(None);
+    nan.weights[3] = f32::NAN;
+    let errors = [
+        render_err((300, 200), |a| {
+            draw_rnn_flow(
+                a,
+                &RnnFlowSpec {
+                    step: 7,
+                    ..rnn_spec()
+                },
+            )
+        }),
+        render_err((300, 200), |a| {
+            draw_rnn_flow(
+                a,
+                &RnnFlowSpec {
+                    retention: 1.5,
+                    ..rnn_spec()
+                },
+            )
+        }),
+        render_err((300, 200), |a| {
+            draw_rnn_flow(
+                a,
+                &RnnFlowSpec {
+                    retention: f32::NAN,
+                    ..rnn_spec()
+                },
+            )
+        }),
+        render_err((300, 200), |a| {
+            draw_attention_arcs(a, &with_arc(arc(6, 0, 0.5, 0)))
+        }),
+        render_err((300, 200), |a| {
+            draw_attention_arcs(a, &with_arc(arc(0, 6, 0.5, 0)))
+        }),
+        render_err((300, 200), |a| {
+            draw_attention_arcs(a, &with_arc(arc(0, 1, 0.5, 3)))
+        }),
+        render_err((300, 200), |a| {
+            draw_attention_arcs(a, &with_arc(arc(0, 1, f32::NAN, 0)))
+        }),
+        render_err((300, 200), |a| {
+            draw_attention_arcs(a, &with_arc(arc(0, 1, f32::INFINITY, 0)))
+        }),
+        render_err((300, 200), |a| draw_bipartite_attention(a, &short)),
+        render_err((300, 200), |a| draw_bipartite_attention(a, &nan)),
+        render_err((300, 200), |a| {
+            draw_bipartite_attention(a, &cross_spec(Some(4)))
+        }),
+    ];
+    for e in errors {
+        assert!(matches!(e, ChartError::InvalidData(_)), "{e}");
+    }
+}
+
+#[test]
+fn new_charts_without_tokens_say_so() {
+    let no_keys = attend_charts::BipartiteSpec {
+        keys: vec![],
+        weights: vec![],
+        focus: None,
+        ..cross_spec(None)
+    };
+    let no_queries = attend_charts::BipartiteSpec {
+        queries: vec![],
+        weights: vec![],
+        focus: None,
+        ..cross_spec(None)
+    };
+    let empty = [
+        render((300, 200), |a| {
+            draw_rnn_flow(
+                a,
+                &RnnFlowSpec {
+                    tokens: vec![],
+                    step: 0,
+                    retention: 0.6,
+                },
+            )
+        }),
+        render((300, 200), |a| {
+            draw_attention_arcs(
+                a,
+                &ArcsSpec {
+                    tokens: vec![],
+                    arcs: vec![],
+                    kinds: vec![],
+                    revealed: 0,
+                },
+            )
+        }),
+        render((300, 200), |a| draw_bipartite_attention(a, &no_keys)),
+        render((300, 200), |a| draw_bipartite_attention(a, &no_queries)),
+    ];
+    for (svg, hover) in empty {
+        assert!(hover.is_empty());
+        assert_eq!(hover.at((150, 100)), None);
+        assert_eq!(count(&svg, "<text"), 1, "{svg}");
+        assert!(svg.contains("no tokens to show"));
+    }
+}
+
+#[test]
+fn new_charts_in_tiny_areas_do_not_panic() {
+    let long = RnnFlowSpec {
+        tokens: sentence(30),
+        step: 17,
+        retention: 0.9,
+    };
+    for size in [(1, 1), (10, 10), (40, 30), (360, 60)] {
+        let _ = render(size, |a| draw_rnn_flow(a, &rnn_spec()));
+        let _ = render(size, |a| draw_rnn_flow(a, &long));
+        let _ = render(size, |a| draw_attention_arcs(a, &arcs_spec()));
+        let _ = render(size, |a| draw_bipartite_attention(a, &cross_spec(Some(0))));
     }
 }

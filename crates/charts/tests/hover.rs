@@ -3,14 +3,17 @@
 mod common;
 
 use attend_charts::{
-    draw_attention_compare, draw_attention_heatmap, draw_attention_lines,
-    draw_attention_model_grid, draw_embedding_scatter, draw_matrix_heatmap, draw_pe_heatmap,
-    draw_pe_lines, draw_pe_similarity, AttentionOptions, AttentionShape, AxisSpec, CellGrid,
-    EmbeddingScatterData, HeatmapSpec, HoverMap, HoverTarget, Matrix, ModelGridOptions, PixelRect,
-    PointKind, RowOrder, TokenSide, XAxisSide,
+    draw_attention_arcs, draw_attention_compare, draw_attention_heatmap, draw_attention_lines,
+    draw_attention_model_grid, draw_bipartite_attention, draw_embedding_scatter,
+    draw_matrix_heatmap, draw_pe_heatmap, draw_pe_lines, draw_pe_similarity, draw_rnn_flow,
+    rnn_retention, AttentionOptions, AttentionShape, AxisSpec, CellGrid, EmbeddingScatterData,
+    HeatmapSpec, HoverMap, HoverTarget, Matrix, ModelGridOptions, PixelRect, PointKind, RowOrder,
+    TokenSide, XAxisSide,
 };
 use attend_core::{position_similarity, positional_encoding, PositionalEncoding};
-use common::{render, sentence, tokens, toy_attention, ComparePair};
+use common::{
+    arcs_spec, cross_spec, render, rnn_spec, sentence, tokens, toy_attention, ComparePair,
+};
 
 fn outside_points(hover: &HoverMap, size: (u32, u32)) -> Vec<(i32, i32)> {
     let r = hover.plot_rect();
@@ -538,4 +541,143 @@ fn attr(line: &str, name: &str) -> i32 {
     let start = line.find(&key).unwrap() + key.len();
     let end = start + line[start..].find('"').unwrap();
     line[start..end].parse().unwrap()
+}
+
+/// The `(x, y)` of the `<text>` whose content is `content` (the only one).
+fn text_at(svg: &str, content: &str) -> (i32, i32) {
+    let escaped = content.replace('<', "&lt;").replace('>', "&gt;");
+    let lines: Vec<&str> = svg.lines().collect();
+    let found: Vec<(i32, i32)> = lines
+        .windows(2)
+        .filter(|w| w[0].starts_with("<text") && w[1] == escaped)
+        .map(|w| (attr(w[0], " x"), attr(w[0], " y")))
+        .collect();
+    assert_eq!(found.len(), 1, "{content}: {found:?}");
+    found[0]
+}
+
+#[test]
+fn rnn_flow_hover_gives_the_first_words_share_in_each_state() {
+    let spec = rnn_spec();
+    let (svg, hover) = render((640, 320), |area| draw_rnn_flow(area, &spec));
+    // 0.6³ / (0.6³ + 0.6² + 0.6 + 1) = 0.216 / 2.176
+    let first = [1.0, 0.375, 0.36 / 1.96, 0.216 / 2.176];
+    let grid = CellGrid::new(hover.plot_rect(), 1, 6);
+    for (t, &share) in first.iter().enumerate() {
+        let hit = hover.at(grid.cell_center(0, t)).expect("inside");
+        let HoverTarget::Cell { row, col, value } = hit.target else {
+            panic!("not a cell: {:?}", hit.target)
+        };
+        assert_eq!((row, col), (t, 0));
+        assert!((value - share).abs() < 1e-6, "h{t}: {value} vs {share}");
+        assert_eq!(value, rnn_retention(6, 4, 0.6)[t][0] as f64);
+        assert!(hit
+            .label
+            .contains(&format!("after reading “{}”", spec.tokens[t])));
+        assert_eq!(hit.anchor.0, grid.cell_center(0, t).0);
+    }
+    let hit = hover.at(grid.cell_center(0, 3)).unwrap();
+    assert!(hit.label.contains("The: 0.0993"), "{}", hit.label);
+    assert!(hit.label.contains("on: 0.4596"), "{}", hit.label);
+    // the states not read yet have no value
+    for t in 4..6 {
+        let hit = hover.at(grid.cell_center(0, t)).unwrap();
+        assert!(
+            matches!(hit.target, HoverTarget::Cell { row, col: 0, value } if row == t && value.is_nan())
+        );
+        assert!(hit.label.contains("not read yet"), "{}", hit.label);
+    }
+    // the label h₃ above the third state and the word "sat" under it
+    // both answer with state 2
+    for content in ["h₃", "sat"] {
+        let hit = hover.at(text_at(&svg, content)).unwrap();
+        assert!(
+            matches!(hit.target, HoverTarget::Cell { row: 2, col: 0, .. }),
+            "{content}: {:?}",
+            hit.target
+        );
+    }
+    let r = hover.plot_rect();
+    assert_eq!(hover.at((r.x0 - 1, r.y0 + 5)), None);
+    assert_eq!(hover.at((r.x0 + 5, r.y1)), None);
+}
+
+#[test]
+fn attention_arcs_hover_names_a_token_and_its_strongest_arcs() {
+    let spec = arcs_spec();
+    let (svg, hover) = render((640, 340), |area| draw_attention_arcs(area, &spec));
+    for (i, word) in spec.tokens.iter().enumerate() {
+        let hit = hover
+            .at(text_at(&svg, word))
+            .unwrap_or_else(|| panic!("{word}"));
+        assert_eq!(
+            hit.target,
+            HoverTarget::Token {
+                side: TokenSide::Query,
+                index: i
+            }
+        );
+    }
+    let label = |i: usize| {
+        let grid = CellGrid::new(hover.plot_rect(), 1, 6);
+        hover.at(grid.cell_center(0, i)).unwrap().label
+    };
+    assert_eq!(
+        label(3),
+        "“crossed” (3)\nattends most to “animal” (2) = 0.9000 (verb → subject)"
+    );
+    assert_eq!(
+        label(2),
+        "“animal” (2)\nmost attention from “crossed” (3) = 0.9000 (verb → subject)"
+    );
+    // the arc crossed → road (0.3) is not revealed yet: road's strongest
+    // is from "the"
+    assert_eq!(
+        label(5),
+        "“road” (5)\nmost attention from “the” (4) = 0.5000 (article → noun)"
+    );
+    // above the feet of the arcs: nothing
+    let r = hover.plot_rect();
+    assert_eq!(hover.at((r.x0 + 5, r.y0 - 1)), None);
+}
+
+#[test]
+fn bipartite_hover_gives_the_query_or_key_under_the_cursor() {
+    let spec = cross_spec(Some(1));
+    let (svg, hover) = render((640, 380), |area| draw_bipartite_attention(area, &spec));
+    for (i, word) in spec.queries.iter().enumerate() {
+        let hit = hover.at(text_at(&svg, word)).unwrap();
+        assert_eq!(
+            hit.target,
+            HoverTarget::Token {
+                side: TokenSide::Query,
+                index: i
+            },
+            "{word}"
+        );
+    }
+    for (i, word) in spec.keys.iter().enumerate() {
+        let hit = hover.at(text_at(&svg, word)).unwrap();
+        assert_eq!(
+            hit.target,
+            HoverTarget::Token {
+                side: TokenSide::Key,
+                index: i
+            },
+            "{word}"
+        );
+    }
+    let chat = hover.at(text_at(&svg, "chat")).unwrap();
+    assert_eq!(
+        chat.label,
+        "query “chat” (1)\nmost attention → “cat” (1) = 0.8500"
+    );
+    let black = hover.at(text_at(&svg, "black")).unwrap();
+    assert_eq!(
+        black.label,
+        "key “black” (3)\nmost attention from “noir” (3) = 0.8500"
+    );
+    // between the rows, over the lines: nothing
+    let (q, k) = (text_at(&svg, "chat"), text_at(&svg, "cat"));
+    assert_eq!(hover.at((q.0, (q.1 + k.1) / 2)), None);
 }

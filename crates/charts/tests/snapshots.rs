@@ -4,14 +4,17 @@
 mod common;
 
 use attend_charts::{
-    draw_attention_compare, draw_attention_heatmap, draw_attention_lines,
-    draw_attention_model_grid, draw_embedding_scatter, draw_matrix_heatmap, draw_pe_heatmap,
-    draw_pe_lines, draw_pe_similarity, head_title, AttentionOptions, AttentionScale,
-    AttentionShape, AxisSpec, CellText, ColorScale, EmbeddingScatterData, HeatmapSpec, Matrix,
-    ModelGridOptions, Palette, XAxisSide,
+    draw_attention_arcs, draw_attention_compare, draw_attention_heatmap, draw_attention_lines,
+    draw_attention_model_grid, draw_bipartite_attention, draw_embedding_scatter,
+    draw_matrix_heatmap, draw_pe_heatmap, draw_pe_lines, draw_pe_similarity, draw_rnn_flow,
+    head_title, AttentionOptions, AttentionScale, AttentionShape, AxisSpec, CellText, ColorScale,
+    EmbeddingScatterData, HeatmapSpec, Matrix, ModelGridOptions, Palette, XAxisSide,
 };
 use attend_core::positional_encoding;
-use common::{assert_snapshot, render, sentence, tokens, toy_attention, ComparePair};
+use common::{
+    arcs_spec, assert_snapshot, cross_spec, long_sentence, render, rnn_spec, sentence, tokens,
+    toy_attention, ComparePair,
+};
 
 pub fn scatter_data() -> EmbeddingScatterData {
     EmbeddingScatterData {
@@ -139,4 +142,74 @@ fn attention_compare_snapshot() {
         draw_attention_compare(area, &left, &right, &options)
     });
     assert_snapshot("attention_compare", &svg);
+}
+
+#[test]
+fn rnn_flow_snapshot() {
+    let (svg, _) = render((640, 320), |area| draw_rnn_flow(area, &rnn_spec()));
+    assert_snapshot("rnn_flow", &svg);
+}
+
+#[test]
+fn narrow_rnn_flow_of_a_long_sentence_snapshot() {
+    // 360 px wide, 14 words: the labels turn upright
+    let spec = attend_charts::RnnFlowSpec {
+        tokens: long_sentence(),
+        step: 14,
+        retention: 0.6,
+    };
+    let (svg, _) = render((360, 300), |area| draw_rnn_flow(area, &spec));
+    assert_snapshot("rnn_flow_narrow", &svg);
+}
+
+#[test]
+fn attention_arcs_snapshot() {
+    let (svg, _) = render((640, 340), |area| draw_attention_arcs(area, &arcs_spec()));
+    assert_snapshot("attention_arcs", &svg);
+}
+
+#[test]
+fn narrow_attention_arcs_of_a_long_sentence_snapshot() {
+    let mut spec = arcs_spec();
+    spec.tokens = long_sentence();
+    spec.arcs.push(attend_charts::ArcSpec {
+        from: 12,
+        to: 1,
+        weight: 0.6,
+        kind: 1,
+    });
+    spec.revealed = spec.arcs.len();
+    let (svg, _) = render((360, 300), |area| draw_attention_arcs(area, &spec));
+    assert_snapshot("attention_arcs_narrow", &svg);
+}
+
+#[test]
+fn bipartite_attention_snapshot() {
+    let (svg, _) = render((640, 380), |area| {
+        draw_bipartite_attention(area, &cross_spec(None))
+    });
+    assert_snapshot("bipartite_attention", &svg);
+}
+
+#[test]
+fn focused_bipartite_attention_snapshot() {
+    let (svg, _) = render((640, 380), |area| {
+        draw_bipartite_attention(area, &cross_spec(Some(1)))
+    });
+    assert_snapshot("bipartite_attention_focus", &svg);
+}
+
+#[test]
+fn narrow_bipartite_attention_of_long_sentences_snapshot() {
+    let (queries, keys) = (sentence(12), sentence(16));
+    let spec = attend_charts::BipartiteSpec {
+        weights: toy_attention(16, 3)[2 * 16..14 * 16].to_vec(),
+        focus: Some(5),
+        query_label: "decoder".into(),
+        key_label: "encoder".into(),
+        queries,
+        keys,
+    };
+    let (svg, _) = render((360, 320), |area| draw_bipartite_attention(area, &spec));
+    assert_snapshot("bipartite_attention_narrow", &svg);
 }

@@ -6,10 +6,15 @@ pub mod analysis;
 pub mod attention;
 pub mod bert;
 pub mod encoding;
+#[cfg(feature = "gpu")]
+pub mod gpu;
 pub mod rng;
+pub mod similarity;
 
 pub use bert::{
     Bert, BertConfig, BertError, BertModel, BertOutput, Encoding, ForwardOutput, HiddenAct,
     NdArray, Qkv, Tokenizer,
 };
 pub use encoding::{position_similarity, positional_encoding, EncodingError, PositionalEncoding};
+#[cfg(feature = "gpu")]
+pub use gpu::{GpuBert, GpuContext, GpuError};

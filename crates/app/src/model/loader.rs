@@ -182,6 +182,7 @@ pub fn model_info(bert: &Bert, name: &str, weights_file: &str, load_ms: f64) -> 
         layers: cfg.num_hidden_layers,
         heads: cfg.num_attention_heads,
         hidden_size: cfg.hidden_size,
+        intermediate_size: cfg.intermediate_size,
         max_tokens: bert.effective_max_len(None),
         weights_file: weights_file.to_string(),
         load_ms,

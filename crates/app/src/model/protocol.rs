@@ -78,6 +78,9 @@ pub struct ModelInfo {
     pub layers: usize,
     pub heads: usize,
     pub hidden_size: usize,
+    /// Width of the feed-forward layer inside each block.
+    #[serde(default)]
+    pub intermediate_size: usize,
     pub max_tokens: usize,
     pub weights_file: String,
     pub load_ms: f64,

@@ -119,6 +119,7 @@ mod tests {
                 layers: 6,
                 heads: 12,
                 hidden_size: 384,
+                intermediate_size: 1536,
                 max_tokens: 512,
                 weights_file: "model.f16.safetensors".into(),
                 load_ms: 812.5,

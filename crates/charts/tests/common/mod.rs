@@ -4,7 +4,9 @@
 
 use std::path::PathBuf;
 
-use attend_charts::{AttentionPanel, ChartError, HoverMap};
+use attend_charts::{
+    ArcSpec, ArcsSpec, AttentionPanel, BipartiteSpec, ChartError, HoverMap, RnnFlowSpec,
+};
 use plotters::coord::Shift;
 use plotters::prelude::*;
 
@@ -145,4 +147,78 @@ pub fn texts(svg: &str) -> Vec<&str> {
         .filter(|w| w[0].starts_with("<text"))
         .map(|w| w[1])
         .collect()
+}
+
+/// "The cat sat on the mat" read up to "on", keeping 0.6 of the state.
+pub fn rnn_spec() -> RnnFlowSpec {
+    RnnFlowSpec {
+        tokens: tokens(&["The", "cat", "sat", "on", "the", "mat"]),
+        step: 4,
+        retention: 0.6,
+    }
+}
+
+/// "The tired animal crossed the road": three kinds of relation, the last
+/// arc not revealed yet.
+pub fn arcs_spec() -> ArcsSpec {
+    let arc = |from, to, weight, kind| ArcSpec {
+        from,
+        to,
+        weight,
+        kind,
+    };
+    ArcsSpec {
+        tokens: tokens(&["The", "tired", "animal", "crossed", "the", "road"]),
+        arcs: vec![
+            arc(3, 2, 0.9, 0),
+            arc(1, 2, 0.7, 1),
+            arc(0, 2, 0.4, 2),
+            arc(4, 5, 0.5, 2),
+            arc(3, 5, 0.3, 0),
+        ],
+        kinds: vec![
+            "verb → subject".into(),
+            "adjective → noun".into(),
+            "article → noun".into(),
+        ],
+        revealed: 4,
+    }
+}
+
+/// French decoder tokens attending to the English sentence, row-major
+/// `4 × 5`, every row summing to 1.
+pub fn cross_spec(focus: Option<usize>) -> BipartiteSpec {
+    BipartiteSpec {
+        queries: tokens(&["le", "chat", "est", "noir"]),
+        keys: tokens(&["the", "cat", "is", "black", "</s>"]),
+        weights: vec![
+            0.80, 0.10, 0.04, 0.03, 0.03, //
+            0.05, 0.85, 0.04, 0.04, 0.02, //
+            0.02, 0.08, 0.70, 0.10, 0.10, //
+            0.01, 0.04, 0.05, 0.85, 0.05,
+        ],
+        focus,
+        query_label: "decoder (French)".into(),
+        key_label: "encoder (English)".into(),
+    }
+}
+
+/// Fourteen words, too long to fit across 360 pixels.
+pub fn long_sentence() -> Vec<String> {
+    tokens(&[
+        "The",
+        "students",
+        "watched",
+        "the",
+        "transformer",
+        "translate",
+        "every",
+        "sentence",
+        "while",
+        "the",
+        "teacher",
+        "explained",
+        "attention",
+        "patiently",
+    ])
 }

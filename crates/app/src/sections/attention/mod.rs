@@ -121,7 +121,7 @@ pub fn AttentionSection() -> impl IntoView {
 
     view! {
         <article data-testid="section-attention">
-            <h1>"Attention, live"</h1>
+            <h1>{super::heading("attention")}</h1>
             <prose::Intro />
             <model_panel::ModelPanel />
             <Show when=move || !notices.with(|n| n.is_empty())>

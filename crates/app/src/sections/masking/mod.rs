@@ -28,7 +28,7 @@ pub fn MaskingSection() -> impl IntoView {
 
     view! {
         <article data-testid="section-masking">
-            <h1>"4 · Masking"</h1>
+            <h1>{super::heading("masking")}</h1>
             <prose::Intro />
             <div class="controls" role="group" aria-label="Masking settings">
                 <label>

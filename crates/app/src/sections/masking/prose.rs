@@ -1,5 +1,6 @@
 //! The words of the masking section.
 
+use crate::sections::glossary::Term;
 use leptos::prelude::*;
 
 #[component]
@@ -12,7 +13,7 @@ pub fn Intro() -> impl IntoView {
                 "infinity."
             </p>
             <p>
-                "Why −∞ and not 0? The mask is applied to the scores, before the softmax. A score "
+                "Why −∞ and not 0? The mask is applied to the scores, before the "<Term slug="softmax">"softmax"</Term>". A score "
                 "of 0 is an ordinary score and would still get a fair share of the weight. But "
                 "e^(−∞) is exactly 0, so a masked position ends up with weight 0 and the remaining "
                 "weights still add up to 1. The three matrices below show the scores, the scores "
@@ -28,23 +29,23 @@ pub fn Kinds() -> impl IntoView {
         <div class="prose">
             <h2>"Causal masks: no reading ahead"</h2>
             <p>
-                "A model that writes text, such as GPT, produces one word after another. During "
+                "A model that writes text, such as "<Term slug="gpt">"GPT"</Term>", produces one word after another. During "
                 "training it sees whole sentences, yet the prediction for position 5 must not use "
-                "words 6, 7, … – at generation time they do not exist yet. The causal (look-ahead) "
-                "mask therefore hides everything above the diagonal: row i, the query of word i, "
+                "words 6, 7, … – at generation time they do not exist yet. The "<Term slug="causal-mask">"causal (look-ahead) "
+                "mask"</Term>" therefore hides everything above the diagonal: row i, the query of word i, "
                 "keeps only keys 0 … i. The first word can attend only to itself, so its row is a "
-                "single 1. The decoder of the original Transformer uses the same mask."
+                "single 1. The "<Term slug="decoder">"decoder"</Term>" of the original Transformer uses the same mask."
             </p>
             <h2>"Padding masks: rectangular batches"</h2>
             <p>
                 "For speed, sentences are processed in batches, and a batch is a rectangle: shorter "
                 "sentences are filled up with [PAD] tokens to the length of the longest. Those "
-                "fillers mean nothing, so the padding mask hides their columns: no real word may "
+                "fillers mean nothing, so the "<Term slug="padding-mask">"padding mask"</Term>" hides their columns: no real word may "
                 "take information from a [PAD]. The rows of the [PAD] positions are still computed "
                 "but thrown away later."
             </p>
             <p>
-                <strong>"BERT uses only a padding mask."</strong>" It is an encoder: it reads the "
+                <strong><Term slug="bert">"BERT"</Term>" uses only a padding mask."</strong>" It is an "<Term slug="encoder">"encoder"</Term>": it reads the "
                 "whole sentence in both directions at once, so every word may look at words to its "
                 "left and to its right. That is what makes it good at understanding a sentence "
                 "(and unable to generate one word at a time). The heatmaps of the section "

@@ -39,7 +39,7 @@ pub fn MultiHeadSection() -> impl IntoView {
 
     view! {
         <article data-testid="section-multi-head">
-            <h1>"3 · Multi-head attention"</h1>
+            <h1>{super::heading("multi-head")}</h1>
             <prose::Intro />
             <div class="controls" role="group" aria-label="Multi-head settings">
                 <label class="wide">

@@ -1,5 +1,6 @@
 //! The words of the multi-head section.
 
+use crate::sections::glossary::Term;
 use leptos::prelude::*;
 
 #[component]
@@ -11,9 +12,9 @@ pub fn Intro() -> impl IntoView {
                 "asks several at once."
             </p>
             <p>
-                "A multi-head attention layer runs the calculation of the previous section several "
-                "times side by side. Each run, called a head, has its own three weight matrices, so "
-                "it builds its own queries, keys and values from the same words and arrives at its "
+                "A "<Term slug="multi-head-attention">"multi-head attention"</Term>" layer runs the calculation of the previous section several "
+                "times side by side. Each run, called a "<Term slug="attention-head">"head"</Term>", has its own three weight matrices, so "
+                "it builds its own "<Term slug="query">"queries"</Term>", "<Term slug="key">"keys"</Term>" and "<Term slug="value">"values"</Term>" from the same words and arrives at its "
                 "own weights. The heads do not talk to each other while they work."
             </p>
             <h2>"A panel of specialists"</h2>
@@ -42,7 +43,7 @@ pub fn Combine() -> impl IntoView {
                 "has the same width as the input, which lets the next layer stack on top."
             </p>
             <p>
-                "Real models keep the total width fixed and divide it among the heads: BERT-base "
+                "Real models keep the total width fixed and divide it among the heads: "<Term slug="bert">"BERT"</Term>"-base "
                 "has 768 dimensions and 12 heads of 64. The toy here gives every head 4 dimensions "
                 "instead, so that any number of heads works; d_model is 4 × heads."
             </p>

@@ -30,7 +30,7 @@ pub fn PositionalSection() -> impl IntoView {
 
     view! {
         <article data-testid="section-positional">
-            <h1>"1 · Positional encoding"</h1>
+            <h1>{super::heading("positional")}</h1>
             <prose::Intro />
             <Controls state=state set_param=set_param />
             <Notices notices=notices testid="positional-notices" />

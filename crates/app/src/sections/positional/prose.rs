@@ -1,6 +1,7 @@
 //! The words of the positional-encoding section.
 
 use super::state::PositionalState;
+use crate::sections::glossary::Term;
 use leptos::prelude::*;
 
 #[component]
@@ -12,8 +13,8 @@ pub fn Intro() -> impl IntoView {
                 "tells you who needs a doctor."
             </p>
             <p>
-                "An RNN gets order for free: it reads one word after another. A Transformer reads "
-                "all the words at the same moment, and self-attention compares every word with every "
+                "An "<Term slug="rnn">"RNN"</Term>" gets order for free: it reads one word after another. A Transformer reads "
+                "all the words at the same moment, and "<Term slug="self-attention">"self-attention"</Term>" compares every word with every "
                 "other word by their vectors alone. Shuffle the sentence and each word still receives "
                 "exactly the same scores, only listed in another order. Left as it is, the model could "
                 "not tell the two headlines apart."
@@ -21,7 +22,7 @@ pub fn Intro() -> impl IntoView {
             <p>
                 "The fix is to write the position into the input. Before the first layer, each word "
                 "vector gets a second vector added to it that depends only on where the word stands: "
-                "its "<strong>"positional encoding"</strong>"."
+                "its "<strong><Term slug="positional-encoding">"positional encoding"</Term></strong>"."
             </p>
             <h2>"A clock with many hands"</h2>
             <p>
@@ -91,14 +92,14 @@ pub fn Similarity() -> impl IntoView {
         <div class="prose">
             <h2>"Nearby positions look alike"</h2>
             <p>
-                "The dot product of the codes of positions p and q is a sum of cos(ω·(p − q)) over "
+                "The "<Term slug="dot-product">"dot product"</Term>" of the codes of positions p and q is a sum of cos(ω·(p − q)) over "
                 "all frequencies ω. It depends only on the distance p − q, so the matrix is the same "
                 "along every diagonal; it is largest at distance 0 and falls away, with ripples, as "
                 "the distance grows. That smooth fall-off is what lets attention prefer near "
                 "neighbours when it needs to."
             </p>
             <p>
-                "A note for later sections: BERT, the model that runs in this app, does not use "
+                "A note for later sections: "<Term slug="bert">"BERT"</Term>", the model that runs in this app, does not use "
                 "these formulas. It learns one position vector per slot (512 of them) during "
                 "training. The job is the same; the sinusoidal version needs no training and works "
                 "for any length."

@@ -27,7 +27,7 @@ pub fn SelfAttentionSection() -> impl IntoView {
 
     view! {
         <article data-testid="section-self-attention">
-            <h1>"2 · Self-attention, step by step"</h1>
+            <h1>{super::heading("self-attention")}</h1>
             <prose::Intro />
             <div class="controls" role="group" aria-label="Self-attention settings">
                 <label class="wide">

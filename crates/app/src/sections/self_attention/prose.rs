@@ -1,5 +1,6 @@
 //! The words of the self-attention section.
 
+use crate::sections::glossary::Term;
 use leptos::prelude::*;
 
 #[component]
@@ -12,7 +13,7 @@ pub fn Intro() -> impl IntoView {
                 "the nouns before it and picked the one that fits."
             </p>
             <p>
-                "Self-attention gives every word of a sentence that same move. When the model "
+                <Term slug="self-attention">"Self-attention"</Term>" gives every word of a sentence that same move. When the model "
                 "works on one word, it looks at all the words of the same sentence, itself "
                 "included, decides how relevant each one is, and blends their information into a "
                 "new vector for the word. Every word does this at the same time, which is why a "
@@ -24,11 +25,11 @@ pub fn Intro() -> impl IntoView {
                 "matrices, giving three new vectors with three different jobs:"
             </p>
             <ul>
-                <li><strong>"Query q"</strong>" – what this word is looking for (“I am a pronoun; "
+                <li><strong><Term slug="query">"Query q"</Term></strong>" – what this word is looking for (“I am a pronoun; "
                     "which noun do I stand for?”)."</li>
-                <li><strong>"Key k"</strong>" – how this word can be found (“I am a noun, an "
+                <li><strong><Term slug="key">"Key k"</Term></strong>" – how this word can be found (“I am a noun, an "
                     "animate thing”)."</li>
-                <li><strong>"Value v"</strong>" – what this word hands over once it is chosen."</li>
+                <li><strong><Term slug="value">"Value v"</Term></strong>" – what this word hands over once it is chosen."</li>
             </ul>
             <p>
                 "Think of a card catalogue: you write your question on a slip (query), compare it "
@@ -53,12 +54,12 @@ pub fn Steps() -> impl IntoView {
             <ol>
                 <li>
                     <strong>"Scores."</strong>" The focus word's query is compared with every key by "
-                    "a dot product: large when the two vectors point the same way. The result is "
-                    "divided by √d_k, the square root of the key width, so that wider vectors do "
+                    "a "<Term slug="dot-product">"dot product"</Term>": large when the two vectors point the same way. The result is "
+                    "divided by "<Term slug="scaled-dot-product">"√d_k"</Term>", the square root of the key width, so that wider vectors do "
                     "not produce ever larger scores."
                 </li>
                 <li>
-                    <strong>"Softmax."</strong>" The scores become weights: each is exponentiated "
+                    <strong><Term slug="softmax">"Softmax"</Term>"."</strong>" The scores become weights: each is exponentiated "
                     "and divided by the total, so all weights are positive and add up to 1. "
                     "Bigger scores win more than proportionally."
                 </li>

@@ -1,0 +1,228 @@
+//! Moving data to and from the GPU: storage buffers from host slices, empty
+//! work buffers, and the one readback at the end of a submission.
+//!
+//! Readback never blocks in the browser: `map_async` reports through a
+//! oneshot channel that is awaited. Natively the device is polled until the
+//! submission finishes, which invokes that callback.
+
+use std::future::Future;
+
+use wgpu::util::DeviceExt;
+
+use super::kernels::Dispatch;
+use super::{GpuContext, GpuError};
+
+const F32_BYTES: u64 = 4;
+
+impl GpuContext {
+    /// Fails with [`GpuError::TooLarge`] when `bytes` exceed one binding.
+    fn check_size(&self, what: &str, bytes: u64) -> Result<(), GpuError> {
+        let limit_bytes = self.max_binding_bytes();
+        if bytes > limit_bytes {
+            return Err(GpuError::TooLarge {
+                what: what.to_owned(),
+                needed_bytes: bytes,
+                limit_bytes,
+            });
+        }
+        Ok(())
+    }
+
+    /// A storage buffer holding `data` (at least one element: WebGPU rejects
+    /// empty bindings).
+    pub(crate) fn upload_f32(&self, what: &str, data: &[f32]) -> Result<wgpu::Buffer, GpuError> {
+        let data: &[f32] = if data.is_empty() { &[0.0] } else { data };
+        self.check_size(what, data.len() as u64 * F32_BYTES)?;
+        Ok(self
+            .device
+            .create_buffer_init(&wgpu::util::BufferInitDescriptor {
+                label: Some(what),
+                contents: bytemuck::cast_slice(data),
+                usage: wgpu::BufferUsages::STORAGE | wgpu::BufferUsages::COPY_SRC,
+            }))
+    }
+
+    /// [`GpuContext::upload_f32`] for ids.
+    pub(crate) fn upload_u32(&self, what: &str, data: &[u32]) -> Result<wgpu::Buffer, GpuError> {
+        let data: &[u32] = if data.is_empty() { &[0] } else { data };
+        self.check_size(what, data.len() as u64 * F32_BYTES)?;
+        Ok(self
+            .device
+            .create_buffer_init(&wgpu::util::BufferInitDescriptor {
+                label: Some(what),
+                contents: bytemuck::cast_slice(data),
+                usage: wgpu::BufferUsages::STORAGE,
+            }))
+    }
+
+    /// A zeroed work buffer of `len` f32 values that kernels write and the
+    /// readback copies from.
+    pub(crate) fn work_buffer(&self, what: &str, len: usize) -> Result<wgpu::Buffer, GpuError> {
+        let bytes = len.max(1) as u64 * F32_BYTES;
+        self.check_size(what, bytes)?;
+        Ok(self.device.create_buffer(&wgpu::BufferDescriptor {
+            label: Some(what),
+            size: bytes,
+            usage: wgpu::BufferUsages::STORAGE | wgpu::BufferUsages::COPY_SRC,
+            mapped_at_creation: false,
+        }))
+    }
+}
+
+/// wgpu errors raised inside [`ErrorScopes::push`] … [`ErrorScopes::pop`]
+/// are returned instead of reaching the uncaptured-error handler.
+pub(crate) struct ErrorScopes {
+    out_of_memory: wgpu::ErrorScopeGuard,
+    validation: wgpu::ErrorScopeGuard,
+}
+
+impl ErrorScopes {
+    pub(crate) fn push(device: &wgpu::Device) -> Self {
+        ErrorScopes {
+            out_of_memory: device.push_error_scope(wgpu::ErrorFilter::OutOfMemory),
+            validation: device.push_error_scope(wgpu::ErrorFilter::Validation),
+        }
+    }
+
+    /// Pops both scopes now (innermost first, as the stack requires) and
+    /// returns a future of the first error they caught. Not an `async fn`:
+    /// the guards are not `Send`, and must not live across an `.await`.
+    pub(crate) fn pop(self) -> impl Future<Output = Result<(), GpuError>> {
+        let validation = self.validation.pop();
+        let out_of_memory = self.out_of_memory.pop();
+        async move {
+            if let Some(err) = validation.await {
+                return Err(GpuError::from_wgpu(err));
+            }
+            if let Some(err) = out_of_memory.await {
+                return Err(GpuError::from_wgpu(err));
+            }
+            Ok(())
+        }
+    }
+}
+
+/// Buffers to read back after a submission, concatenated in order, each with
+/// the number of f32 values to take from its start.
+pub(crate) type Readback<'a> = [(&'a wgpu::Buffer, usize)];
+
+/// A submitted command buffer whose results are being mapped.
+pub(crate) struct Pending {
+    staging: wgpu::Buffer,
+    mapped: futures_channel::oneshot::Receiver<Result<(), wgpu::BufferAsyncError>>,
+    len: usize,
+}
+
+/// Encodes `dispatches` into one compute pass, then copies every readback
+/// range into one staging buffer, submits, and starts mapping it.
+pub(crate) fn submit(
+    ctx: &GpuContext,
+    dispatches: &[Dispatch],
+    readback: &Readback<'_>,
+) -> Result<Pending, GpuError> {
+    let len: usize = readback.iter().map(|(_, n)| n).sum();
+    let staging_bytes = len.max(1) as u64 * F32_BYTES;
+    if staging_bytes > ctx.limits.max_buffer_size {
+        return Err(GpuError::TooLarge {
+            what: "the results of this forward pass".into(),
+            needed_bytes: staging_bytes,
+            limit_bytes: ctx.limits.max_buffer_size,
+        });
+    }
+    let staging = ctx.device.create_buffer(&wgpu::BufferDescriptor {
+        label: Some("readback"),
+        size: staging_bytes,
+        usage: wgpu::BufferUsages::MAP_READ | wgpu::BufferUsages::COPY_DST,
+        mapped_at_creation: false,
+    });
+    let mut encoder = ctx
+        .device
+        .create_command_encoder(&wgpu::CommandEncoderDescriptor {
+            label: Some("attend"),
+        });
+    {
+        // One pass for everything: wgpu inserts the barriers between
+        // dispatches that share a buffer.
+        let mut pass = encoder.begin_compute_pass(&wgpu::ComputePassDescriptor {
+            label: Some("attend"),
+            timestamp_writes: None,
+        });
+        for dispatch in dispatches {
+            dispatch.encode(&mut pass);
+        }
+    }
+    let mut offset = 0;
+    for &(buffer, n) in readback {
+        let bytes = n as u64 * F32_BYTES;
+        if bytes > 0 {
+            encoder.copy_buffer_to_buffer(buffer, 0, &staging, offset, bytes);
+        }
+        offset += bytes;
+    }
+    ctx.queue.submit([encoder.finish()]);
+
+    let (sender, mapped) = futures_channel::oneshot::channel();
+    staging
+        .slice(..)
+        .map_async(wgpu::MapMode::Read, move |result| {
+            // The receiver only disappears if the caller dropped the future.
+            let _ = sender.send(result);
+        });
+    Ok(Pending {
+        staging,
+        mapped,
+        len,
+    })
+}
+
+impl Pending {
+    /// Waits for the GPU and returns the read-back values.
+    pub(crate) async fn read(self, ctx: &GpuContext) -> Result<Vec<f32>, GpuError> {
+        #[cfg(not(target_arch = "wasm32"))]
+        ctx.device
+            .poll(wgpu::PollType::wait_indefinitely())
+            .map_err(|e| GpuError::Readback(e.to_string()))?;
+        let mapped = self
+            .mapped
+            .await
+            .map_err(|_| GpuError::Readback("the map callback was dropped".into()))?;
+        if let Err(err) = mapped {
+            ctx.check_healthy()?;
+            return Err(GpuError::Readback(err.to_string()));
+        }
+        let bytes = self
+            .staging
+            .get_mapped_range(..)
+            .map_err(|e| GpuError::Readback(e.to_string()))?;
+        let values = bytes
+            .chunks_exact(4)
+            .take(self.len)
+            .map(|c| f32::from_le_bytes([c[0], c[1], c[2], c[3]]))
+            .collect();
+        drop(bytes);
+        self.staging.unmap();
+        Ok(values)
+    }
+}
+
+/// Records nothing itself: runs `record` (which creates buffers and
+/// dispatches) inside error scopes, submits, and reads `readback` back.
+pub(crate) async fn run<F>(ctx: &GpuContext, record: F) -> Result<Vec<f32>, GpuError>
+where
+    F: FnOnce(&GpuContext) -> Result<(Vec<Dispatch>, Vec<(wgpu::Buffer, usize)>), GpuError>,
+{
+    ctx.check_healthy()?;
+    let (scopes_done, pending) = {
+        let scopes = ErrorScopes::push(&ctx.device);
+        let submitted = record(ctx).and_then(|(dispatches, readback)| {
+            let refs: Vec<(&wgpu::Buffer, usize)> = readback.iter().map(|(b, n)| (b, *n)).collect();
+            submit(ctx, &dispatches, &refs)
+        });
+        (scopes.pop(), submitted)
+    };
+    let pending = pending?;
+    scopes_done.await?;
+    let values = pending.read(ctx).await?;
+    ctx.check_healthy()?;
+    Ok(values)
+}

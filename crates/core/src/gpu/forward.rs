@@ -1,0 +1,279 @@
+//! [`GpuBert`]: the BERT forward pass as one GPU submission.
+//!
+//! Weights are uploaded once, at construction. A forward pass allocates its
+//! work buffers (their size depends on `T`), records every layer's
+//! dispatches into one compute pass, and reads back only what
+//! [`ForwardOutput`] holds: the attentions, the hidden states and the pooler
+//! output. The sentence embedding is pooled on the host from the read-back
+//! last hidden state, in f64 as the CPU path does.
+
+use super::buffers;
+use super::kernels::{check_head_dim, Activation, Recorder};
+use super::weights::GpuWeights;
+use super::{GpuContext, GpuError};
+use crate::bert::{BertConfig, ForwardOutput, NdArray};
+
+/// A BERT encoder whose weights live on the GPU.
+#[derive(Debug)]
+pub struct GpuBert {
+    ctx: GpuContext,
+    config: BertConfig,
+    weights: GpuWeights,
+}
+
+/// Per-forward GPU buffers, sized for `T` tokens.
+struct Work {
+    /// `[T, 3H]` fused query, key, value.
+    qkv: wgpu::Buffer,
+    /// `[T, H]` merged heads.
+    context: wgpu::Buffer,
+    /// `[T, H]` attention block output.
+    attended: wgpu::Buffer,
+    /// `[T, intermediate]`.
+    inner: wgpu::Buffer,
+    /// State `k` is the input of layer `k`; one buffer each, because bind
+    /// offsets into a shared buffer would need 256-byte alignment.
+    hidden: Vec<wgpu::Buffer>,
+    /// `[heads, T, T]` per layer.
+    attentions: Vec<wgpu::Buffer>,
+    pooled: Option<wgpu::Buffer>,
+}
+
+impl GpuBert {
+    /// Parses `config.json`, reads `model.safetensors` and uploads every
+    /// weight. Fails on the same bad files as [`crate::BertModel::from_bytes`].
+    pub async fn from_bytes(
+        ctx: &GpuContext,
+        config_json: &[u8],
+        safetensors: &[u8],
+    ) -> Result<Self, GpuError> {
+        let config = BertConfig::from_json(config_json)?;
+        check_head_dim(config.head_dim())?;
+        ctx.check_healthy()?;
+        let scopes = buffers::ErrorScopes::push(&ctx.device);
+        let weights = GpuWeights::load(ctx, safetensors, &config);
+        scopes.pop().await?;
+        Ok(GpuBert {
+            ctx: ctx.clone(),
+            config,
+            weights: weights?,
+        })
+    }
+
+    /// The validated `config.json`.
+    pub fn config(&self) -> &BertConfig {
+        &self.config
+    }
+
+    /// The context this model runs on.
+    pub fn context(&self) -> &GpuContext {
+        &self.ctx
+    }
+
+    /// Runs the encoder on ids (one sequence, special tokens included) and
+    /// returns what [`crate::BertModel::forward_ids`] returns.
+    pub async fn forward(&self, ids: &[u32], type_ids: &[u32]) -> Result<ForwardOutput, GpuError> {
+        validate(&self.config, ids, type_ids)?;
+        let cfg = &self.config;
+        let (t, h, heads) = (ids.len(), cfg.hidden_size, cfg.num_attention_heads);
+        let n_layers = cfg.num_hidden_layers;
+        let (state, map) = (t * h, heads * t * t);
+        let has_pooler = self.weights.pooler.is_some();
+
+        let values = buffers::run(&self.ctx, |ctx| {
+            let work = self.work_buffers(ctx, t)?;
+            let mut rec = Recorder::new(&ctx.device, &ctx.kernels);
+            self.record(ctx, &mut rec, &work, ids, type_ids)?;
+            let mut readback: Vec<(wgpu::Buffer, usize)> = Vec::new();
+            readback.extend(work.attentions.iter().map(|b| (b.clone(), map)));
+            readback.extend(work.hidden.iter().map(|b| (b.clone(), state)));
+            readback.extend(work.pooled.iter().map(|b| (b.clone(), h)));
+            Ok((rec.into_dispatches(), readback))
+        })
+        .await?;
+
+        let (attentions, rest) = values.split_at(n_layers * map);
+        let (hidden, pooled) = rest.split_at((n_layers + 1) * state);
+        let last = hidden[n_layers * state..].to_vec();
+        Ok(ForwardOutput {
+            attentions: NdArray::new(vec![n_layers, heads, t, t], attentions.to_vec())?,
+            hidden_states: NdArray::new(vec![n_layers + 1, t, h], hidden.to_vec())?,
+            embedding: mean_pool_normalised(&last, h),
+            last_hidden_state: NdArray::new(vec![t, h], last)?,
+            pooler_output: has_pooler.then(|| pooled.to_vec()),
+        })
+    }
+
+    fn work_buffers(&self, ctx: &GpuContext, t: usize) -> Result<Work, GpuError> {
+        let cfg = &self.config;
+        let h = cfg.hidden_size;
+        let map = cfg.num_attention_heads * t * t;
+        Ok(Work {
+            qkv: ctx.work_buffer("qkv", t * 3 * h)?,
+            context: ctx.work_buffer("context", t * h)?,
+            attended: ctx.work_buffer("attended", t * h)?,
+            inner: ctx.work_buffer("intermediate", t * cfg.intermediate_size)?,
+            hidden: (0..=cfg.num_hidden_layers)
+                .map(|k| ctx.work_buffer(&format!("hidden state {k}"), t * h))
+                .collect::<Result<_, _>>()?,
+            attentions: (0..cfg.num_hidden_layers)
+                .map(|k| ctx.work_buffer(&format!("attentions of layer {k}"), map))
+                .collect::<Result<_, _>>()?,
+            pooled: match self.weights.pooler {
+                Some(_) => Some(ctx.work_buffer("pooler output", h)?),
+                None => None,
+            },
+        })
+    }
+
+    /// Records embeddings, every layer and the pooler, in order.
+    fn record(
+        &self,
+        ctx: &GpuContext,
+        rec: &mut Recorder<'_>,
+        work: &Work,
+        ids: &[u32],
+        type_ids: &[u32],
+    ) -> Result<(), GpuError> {
+        let cfg = &self.config;
+        let w = &self.weights;
+        let (t, h, heads, d) = (
+            ids.len(),
+            cfg.hidden_size,
+            cfg.num_attention_heads,
+            cfg.head_dim(),
+        );
+        let inner = cfg.intermediate_size;
+        let eps = cfg.layer_norm_eps as f32;
+
+        let ids_buf = ctx.upload_u32("input ids", ids)?;
+        let types_buf = ctx.upload_u32("token type ids", type_ids)?;
+        // One unpadded sequence: every key is visible.
+        let mask = ctx.upload_f32("attention mask", &vec![0.0; t])?;
+
+        rec.embed(
+            &ids_buf,
+            &types_buf,
+            &w.word_embeddings,
+            &w.position_embeddings,
+            &w.token_type_embeddings,
+            &work.hidden[0],
+            t,
+            h,
+        )?;
+        rec.layer_norm(
+            &work.hidden[0],
+            &w.embeddings_norm.gamma,
+            &w.embeddings_norm.beta,
+            t,
+            h,
+            eps,
+        )?;
+
+        for (k, layer) in w.layers.iter().enumerate() {
+            let (x, out) = (&work.hidden[k], &work.hidden[k + 1]);
+            rec.matmul(
+                x,
+                &layer.qkv.weight,
+                &layer.qkv.bias,
+                &work.qkv,
+                t,
+                3 * h,
+                h,
+            )?;
+            rec.attention_probs(&work.qkv, &mask, &work.attentions[k], t, heads, d)?;
+            rec.attention_context(&work.attentions[k], &work.qkv, &work.context, t, heads, d)?;
+            let ao = &layer.attention_out;
+            rec.matmul(&work.context, &ao.weight, &ao.bias, &work.attended, t, h, h)?;
+            rec.residual_add(&work.attended, x, t * h)?;
+            let norm = &layer.attention_norm;
+            rec.layer_norm(&work.attended, &norm.gamma, &norm.beta, t, h, eps)?;
+            let fi = &layer.intermediate;
+            rec.matmul(
+                &work.attended,
+                &fi.weight,
+                &fi.bias,
+                &work.inner,
+                t,
+                inner,
+                h,
+            )?;
+            rec.activation(&work.inner, t * inner, cfg.hidden_act.into())?;
+            rec.matmul(
+                &work.inner,
+                &layer.output.weight,
+                &layer.output.bias,
+                out,
+                t,
+                h,
+                inner,
+            )?;
+            rec.residual_add(out, &work.attended, t * h)?;
+            let norm = &layer.output_norm;
+            rec.layer_norm(out, &norm.gamma, &norm.beta, t, h, eps)?;
+        }
+
+        if let (Some(dense), Some(pooled)) = (&w.pooler, &work.pooled) {
+            // m = 1: only the first row, [CLS], of the last state is read.
+            let last = &work.hidden[cfg.num_hidden_layers];
+            rec.matmul(last, &dense.weight, &dense.bias, pooled, 1, h, h)?;
+            rec.activation(pooled, h, Activation::Tanh)?;
+        }
+        Ok(())
+    }
+}
+
+/// The CPU path's input checks: ids must index the embedding tables, which
+/// the GPU would otherwise read out of bounds silently.
+fn validate(cfg: &BertConfig, ids: &[u32], type_ids: &[u32]) -> Result<(), GpuError> {
+    let invalid = |m: String| Err(GpuError::InvalidInput(m));
+    if ids.is_empty() {
+        return invalid("no input ids (even empty text has [CLS] and [SEP])".into());
+    }
+    if ids.len() != type_ids.len() {
+        return invalid(format!(
+            "{} input ids but {} token type ids",
+            ids.len(),
+            type_ids.len()
+        ));
+    }
+    if ids.len() > cfg.max_position_embeddings {
+        return invalid(format!(
+            "{} tokens exceed max_position_embeddings {}",
+            ids.len(),
+            cfg.max_position_embeddings
+        ));
+    }
+    if let Some(&id) = ids.iter().find(|&&id| id as usize >= cfg.vocab_size) {
+        return invalid(format!(
+            "input id {id} is outside the vocabulary of {}",
+            cfg.vocab_size
+        ));
+    }
+    if let Some(&ty) = type_ids
+        .iter()
+        .find(|&&ty| ty as usize >= cfg.type_vocab_size)
+    {
+        return invalid(format!(
+            "token type id {ty} is outside type_vocab_size {}",
+            cfg.type_vocab_size
+        ));
+    }
+    Ok(())
+}
+
+/// Mean over the `T` rows of `[T, H]`, L2-normalised, summed in f64: the
+/// same arithmetic as the CPU path's sentence embedding.
+fn mean_pool_normalised(rows: &[f32], h: usize) -> Vec<f32> {
+    let t = rows.len() / h.max(1);
+    let mut sum = vec![0f64; h];
+    for row in rows.chunks_exact(h.max(1)) {
+        for (s, &v) in sum.iter_mut().zip(row) {
+            *s += f64::from(v);
+        }
+    }
+    let mean: Vec<f64> = sum.iter().map(|s| s / t.max(1) as f64).collect();
+    // sentence-transformers divides by max(norm, 1e-12).
+    let norm = mean.iter().map(|m| m * m).sum::<f64>().sqrt().max(1e-12);
+    mean.iter().map(|m| (m / norm) as f32).collect()
+}

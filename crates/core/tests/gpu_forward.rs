@@ -1,0 +1,206 @@
+//! The whole GPU forward pass against the golden reference tensors and the
+//! CPU path: tiny random BERT always, MiniLM when its weights are present.
+//!
+//! Without a wgpu adapter these tests print `GPU TESTS SKIPPED` and pass,
+//! unless `ATTEND_REQUIRE_GPU=1` (CI), where they fail.
+#![cfg(all(feature = "gpu", not(target_arch = "wasm32")))]
+
+mod common;
+
+use std::io::Write;
+use std::sync::OnceLock;
+
+use attend_core::gpu::{GpuBert, GpuContext, GpuError};
+use attend_core::ForwardOutput;
+use common::files::{minilm_dir, minilm_golden, read, tiny_dir, tiny_model};
+use common::*;
+
+fn gpu() -> Option<&'static GpuContext> {
+    static CTX: OnceLock<Option<GpuContext>> = OnceLock::new();
+    CTX.get_or_init(|| match pollster::block_on(GpuContext::new()) {
+        Ok(ctx) => {
+            eprintln!("GPU tests run on {:?}", ctx.summary());
+            Some(ctx)
+        }
+        Err(GpuError::NoAdapter(why)) => {
+            assert!(
+                std::env::var("ATTEND_REQUIRE_GPU").as_deref() != Ok("1"),
+                "ATTEND_REQUIRE_GPU=1 but there is no wgpu adapter: {why}"
+            );
+            // Straight to stderr: the test harness captures eprintln! of
+            // passing tests, and a skip must never be silent.
+            let _ = writeln!(
+                std::io::stderr(),
+                "GPU TESTS SKIPPED: no wgpu adapter (install mesa-vulkan-drivers)\n  ({why})"
+            );
+            None
+        }
+        Err(other) => panic!("GPU context creation failed: {other}"),
+    })
+    .as_ref()
+}
+
+fn tiny_gpu(ctx: &GpuContext) -> GpuBert {
+    pollster::block_on(GpuBert::from_bytes(
+        ctx,
+        &read(tiny_dir().join("config.json")),
+        &read(tiny_dir().join("model.safetensors")),
+    ))
+    .expect("tiny BERT uploads")
+}
+
+/// Asserts ours ≈ reference within the CPU path's own tolerances
+/// (attention 1e-5, hidden states 1e-4) and returns the deviation.
+fn check(what: &str, ours: &ForwardOutput, reference: Tensors) -> Deviation {
+    let dev = deviation(what, ours.into(), reference);
+    eprintln!(
+        "{what}: attention max|Δ| {:.3e}, hidden max|Δ| {:.3e}, last_hidden max|Δ| {:.3e}",
+        dev.attention, dev.hidden, dev.last_hidden
+    );
+    dev.assert_within_tolerance(what);
+    assert_rows_sum_to_one(&ours.attentions, what);
+    dev
+}
+
+#[test]
+fn tiny_bert_matches_golden_and_cpu() {
+    let Some(ctx) = gpu() else { return };
+    let golden: TinyGolden =
+        serde_json::from_slice(&read(tiny_dir().join("golden.json"))).expect("golden parses");
+    assert_eq!(golden.inputs.len(), 3);
+    let gpu_bert = tiny_gpu(ctx);
+    let cpu = tiny_model();
+    for (i, rec) in golden.inputs.iter().enumerate() {
+        let ours = pollster::block_on(gpu_bert.forward(&rec.input_ids, &rec.token_type_ids))
+            .expect("GPU forward");
+        check(&format!("tiny-bert input {i} vs golden"), &ours, rec.into());
+
+        let pooler = ours
+            .pooler_output
+            .as_deref()
+            .expect("tiny BERT has a pooler");
+        let pooler_dev = max_abs_diff_slices("pooler", pooler, &rec.pooler_output);
+        eprintln!("tiny-bert input {i}: pooler max|Δ| {pooler_dev:.3e}");
+        assert!(pooler_dev <= HIDDEN_TOL, "input {i}: pooler {pooler_dev:e}");
+
+        let reference = cpu
+            .forward_ids(&rec.input_ids, &rec.token_type_ids)
+            .expect("CPU forward");
+        check(
+            &format!("tiny-bert input {i} vs CPU"),
+            &ours,
+            (&reference).into(),
+        );
+        let cos = cosine(&ours.embedding, &reference.embedding);
+        assert!(
+            cos >= MIN_EMBEDDING_COSINE,
+            "input {i}: embedding cosine {cos}"
+        );
+        assert_eq!(
+            ours.last_hidden_state.data(),
+            ours.hidden_states
+                .slice(&[ours.hidden_states.shape()[0] - 1])
+                .expect("last state"),
+            "last_hidden_state is the last hidden state"
+        );
+    }
+}
+
+#[test]
+fn tiny_bert_token_types_change_the_output() {
+    let Some(ctx) = gpu() else { return };
+    let golden: TinyGolden =
+        serde_json::from_slice(&read(tiny_dir().join("golden.json"))).expect("golden parses");
+    let pair = &golden.inputs[2];
+    let bert = tiny_gpu(ctx);
+    let with_types =
+        pollster::block_on(bert.forward(&pair.input_ids, &pair.token_type_ids)).expect("forward");
+    let zeros = vec![0; pair.input_ids.len()];
+    let without = pollster::block_on(bert.forward(&pair.input_ids, &zeros)).expect("forward");
+    let changed = max_abs_diff(
+        "types",
+        &with_types.last_hidden_state,
+        &without.last_hidden_state,
+    );
+    assert!(changed > 1e-3, "token types had no effect ({changed:e})");
+}
+
+#[test]
+fn invalid_input_is_an_error_not_a_gpu_read() {
+    let Some(ctx) = gpu() else { return };
+    let bert = tiny_gpu(ctx);
+    let vocab = bert.config().vocab_size as u32;
+    for (ids, types, needle) in [
+        (vec![], vec![], "no input ids"),
+        (vec![1, 2], vec![0], "token type ids"),
+        (vec![1, vocab], vec![0, 0], "outside the vocabulary"),
+        (vec![1, 2], vec![0, 9], "type_vocab_size"),
+    ] {
+        let err = pollster::block_on(bert.forward(&ids, &types)).expect_err("invalid");
+        assert!(
+            matches!(&err, GpuError::InvalidInput(m) if m.contains(needle)),
+            "{ids:?}/{types:?}: {err}"
+        );
+    }
+    let too_long = vec![1; bert.config().max_position_embeddings + 1];
+    let err = pollster::block_on(bert.forward(&too_long, &vec![0; too_long.len()]))
+        .expect_err("too long");
+    assert!(matches!(err, GpuError::InvalidInput(_)), "{err}");
+    // Bad files fail like the CPU loader, with the CPU loader's error.
+    let err = pollster::block_on(GpuBert::from_bytes(
+        ctx,
+        &read(tiny_dir().join("config.json")),
+        b"not safetensors",
+    ))
+    .expect_err("corrupt weights");
+    assert!(matches!(err, GpuError::Model(_)), "{err}");
+}
+
+#[test]
+fn minilm_matches_golden_a01() {
+    let Some(ctx) = gpu() else { return };
+    let dir = minilm_dir();
+    if !dir.join("model.safetensors").exists() {
+        // The CPU fidelity tests already fail loudly without the model.
+        let _ = writeln!(
+            std::io::stderr(),
+            "GPU MINILM TEST SKIPPED: {} is missing; run `cargo xtask fetch-model`",
+            dir.display()
+        );
+        return;
+    }
+    let bert = pollster::block_on(GpuBert::from_bytes(
+        ctx,
+        &read(dir.join("config.json")),
+        &read(dir.join("model.safetensors")),
+    ))
+    .expect("MiniLM uploads");
+    let golden = minilm_golden(1);
+    let ours = pollster::block_on(bert.forward(&golden.input_ids, &golden.token_type_ids))
+        .expect("GPU forward");
+    let what = format!("MiniLM a01 T={}", golden.num_tokens);
+    check(&what, &ours, (&golden).into());
+    let cos = cosine(&ours.embedding, &golden.embedding);
+    eprintln!("{what}: embedding cosine {cos:.9}");
+    assert!(
+        cos >= MIN_EMBEDDING_COSINE,
+        "{what}: embedding cosine {cos}"
+    );
+}
+
+/// Natively the futures are `Send`, so callers can drive them from a
+/// multi-threaded executor (wgpu's error-scope guards must not leak into them).
+#[test]
+fn native_futures_are_send() {
+    fn assert_send<T: Send>(_: &T) {}
+    let Some(ctx) = gpu() else { return };
+    let bert = tiny_gpu(ctx);
+    let forward = bert.forward(&[1, 2], &[0, 0]);
+    assert_send(&forward);
+    let out = pollster::block_on(forward).expect("forward");
+    assert_eq!(
+        out.attentions.shape(),
+        &[2, bert.config().num_attention_heads, 2, 2]
+    );
+    assert_send(&GpuContext::new());
+}
