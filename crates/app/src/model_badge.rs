@@ -30,7 +30,7 @@ pub fn ModelBadge(testid: &'static str, what: &'static str) -> impl IntoView {
             {move || match store.status.get() {
                 ModelStatus::Idle => view! {
                     <span>{format!("Illustrative numbers. Load the real model for {what}: ")}</span>
-                    <button data-testid=format!("{testid}-load") on:click=move |_| store.ensure_loaded(default_request())>
+                    <button data-testid=format!("{testid}-load") on:click=move |_| store.load_default_if_idle()>
                         "Load the model (about 45 MB, once)"
                     </button>
                 }.into_any(),

@@ -34,6 +34,8 @@ pub enum LoadRequest {
     },
 }
 
+type RunKey = (String, Option<String>, Option<usize>);
+
 #[derive(Clone, Copy)]
 pub struct ModelStore {
     client: StoredValue<Option<ModelClient>, LocalStorage>,
@@ -41,8 +43,8 @@ pub struct ModelStore {
     pub status: RwSignal<ModelStatus>,
     results: RwSignal<Vec<Rc<AttentionResult>>, LocalStorage>,
     pub run_error: RwSignal<Option<String>>,
-    /// What has been asked of the worker most recently (text, pair).
-    requested: StoredValue<Option<(String, Option<String>)>>,
+    /// What has been asked of the worker most recently (text, pair, Q/K/V layer).
+    requested: StoredValue<Option<RunKey>>,
 }
 
 impl ModelStore {
@@ -117,7 +119,12 @@ impl ModelStore {
             ClientEvent::Result(result) => {
                 self.run_error.set(None);
                 self.results.update(|cache| {
-                    cache.retain(|r| !(r.text == result.text && r.pair == result.pair));
+                    cache.retain(|r| {
+                        !(r.text == result.text
+                            && r.pair == result.pair
+                            && r.qkv.as_ref().map(|q| q.layer)
+                                == result.qkv.as_ref().map(|q| q.layer))
+                    });
                     cache.insert(0, result);
                     cache.truncate(CACHED_RESULTS);
                 });
@@ -167,6 +174,17 @@ impl ModelStore {
         }
     }
 
+    /// Loads the default model unless a model is loaded, loading, or failed
+    /// (a failure waits for Retry): for sections where the model is optional.
+    pub fn load_default_if_idle(&self) {
+        if self
+            .status
+            .with_untracked(|s| matches!(s, ModelStatus::Idle))
+        {
+            self.load(crate::model_badge::default_request());
+        }
+    }
+
     pub fn retry(&self) {
         if let Some(request) = self.last_request.get_value() {
             self.load(request);
@@ -209,19 +227,22 @@ impl ModelStore {
 
     /// Asks the worker for this input unless it is cached or already asked.
     pub fn request(&self, text: &str, pair: Option<&str>) {
-        let key = (text.to_string(), pair.map(str::to_string));
-        if self
-            .results
-            .with_untracked(|c| c.iter().any(|r| r.text == key.0 && r.pair == key.1))
-        {
-            return;
+        let cached = self.results.with_untracked(|c| {
+            c.iter()
+                .any(|r| r.text == text && r.pair.as_deref() == pair)
+        });
+        if !cached {
+            self.send((text.to_string(), pair.map(str::to_string), None));
         }
+    }
+
+    fn send(&self, key: RunKey) {
         if self.requested.with_value(|r| r.as_ref() == Some(&key)) {
             return;
         }
         if let Some(client) = self.client.get_value() {
             self.requested.set_value(Some(key.clone()));
-            client.run(key.0, key.1);
+            client.run(key.0, key.1, key.2);
         }
     }
 }

@@ -80,9 +80,17 @@ mod tests {
 
     #[test]
     fn word_order_is_invisible_to_word_overlap() {
-        let m = word_overlap_matrix(&["The dog bit the man.", "The man bit the dog", "A kitten slept"]);
+        let m = word_overlap_matrix(&[
+            "The dog bit the man.",
+            "The man bit the dog",
+            "A kitten slept",
+        ]);
         assert_eq!(m.len(), 9);
-        assert!((m[1] - 1.0).abs() < 1e-6, "same words, other order: {}", m[1]);
+        assert!(
+            (m[1] - 1.0).abs() < 1e-6,
+            "same words, other order: {}",
+            m[1]
+        );
         assert_eq!(m[2], 0.0);
         assert!((m[0] - 1.0).abs() < 1e-6 && (m[8] - 1.0).abs() < 1e-6);
         // "the cat sat" vs "the cat ran": counts (the,cat,sat,ran) → 2/3.
@@ -92,7 +100,10 @@ mod tests {
 
     #[test]
     fn words_are_normalised() {
-        assert_eq!(words("  Hello, World!  it's "), vec!["hello", "world", "it's"]);
+        assert_eq!(
+            words("  Hello, World!  it's "),
+            vec!["hello", "world", "it's"]
+        );
         assert!(words("... !!").is_empty());
     }
 }

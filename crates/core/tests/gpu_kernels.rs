@@ -271,6 +271,9 @@ fn erf_reference(x: f64) -> f64 {
     sum * 2.0 / std::f64::consts::PI.sqrt()
 }
 
+/// An activation's exact value, in f64.
+type Reference = fn(f64) -> f64;
+
 #[test]
 fn activations_match_reference() {
     let Some(ctx) = gpu() else { return };
@@ -278,7 +281,7 @@ fn activations_match_reference() {
     // extremes where erf and tanh saturate.
     let mut x: Vec<f32> = (0..1001).map(|i| -6.0 + 12.0 * i as f32 / 1000.0).collect();
     x.extend([-30.0, -10.0, 10.0, 30.0]);
-    let cases: [(Activation, fn(f64) -> f64); 4] = [
+    let cases: [(Activation, Reference); 4] = [
         (Activation::GeluErf, |v| {
             0.5 * v * (1.0 + erf_reference((v / std::f64::consts::SQRT_2).clamp(-4.5, 4.5)))
         }),

@@ -27,13 +27,13 @@ fn navigates_by_click_and_by_keyboard() -> Result<()> {
     assert!(browser.current_url()?.contains("#/positional"));
 
     browser.press(ARROW_LEFT)?;
-    wait_section(&browser, "welcome", "←")?;
+    wait_section(&browser, "why", "←")?;
     browser.press(ARROW_RIGHT)?;
     wait_section(&browser, "positional", "→")?;
 
     // The pager buttons do the same.
     browser.click(&browser.find(&testid("prev"))?)?;
-    wait_section(&browser, "welcome", "the previous button")?;
+    wait_section(&browser, "why", "the previous button")?;
     browser.click(&browser.find(&testid("next"))?)?;
     wait_section(&browser, "positional", "the next button")?;
 

@@ -8,7 +8,7 @@
 //! has already typed past are dropped). Runs asked for before a model is
 //! loaded wait for it. The bookkeeping is [`RequestQueue`], plain Rust.
 
-use super::protocol::{FromWorker, ModelInfo, RunMeta, ToWorker, TokenizerKind};
+use super::protocol::{FromWorker, ModelInfo, QkvMeta, RunMeta, ToWorker, TokenizerKind};
 use super::wire::{self, Packed};
 use std::cell::{Cell, RefCell};
 use std::rc::{Rc, Weak};
@@ -54,6 +54,52 @@ pub struct AttentionResult {
     pub attentions: Vec<f32>,
     /// The sentence embedding (mean-pooled, L2-normalised).
     pub embedding: Vec<f32>,
+    /// One layer's queries, keys and values, when the run asked for them.
+    pub qkv: Option<QkvArrays>,
+}
+
+/// Q, K and V of one layer, each `[head][token][head_dim]`, row-major.
+#[derive(Clone, Debug, PartialEq)]
+pub struct QkvArrays {
+    pub layer: usize,
+    pub heads: usize,
+    pub head_dim: usize,
+    pub q: Vec<f32>,
+    pub k: Vec<f32>,
+    pub v: Vec<f32>,
+}
+
+impl QkvArrays {
+    /// Checks the three arrays against the shape `meta` announces.
+    pub fn new(
+        meta: &QkvMeta,
+        tokens: usize,
+        q: Vec<f32>,
+        k: Vec<f32>,
+        v: Vec<f32>,
+    ) -> Result<Self, String> {
+        let expected = meta.heads * tokens * meta.head_dim;
+        if [q.len(), k.len(), v.len()].iter().any(|&n| n != expected) {
+            return Err(format!(
+                "the model worker sent malformed queries/keys/values ({} values, expected {expected})",
+                q.len()
+            ));
+        }
+        Ok(QkvArrays {
+            layer: meta.layer,
+            heads: meta.heads,
+            head_dim: meta.head_dim,
+            q,
+            k,
+            v,
+        })
+    }
+
+    /// One head's `tokens × head_dim` slice of `which` (Q, K or V).
+    pub fn head<'a>(&self, which: &'a [f32], head: usize) -> &'a [f32] {
+        let size = which.len() / self.heads.max(1);
+        which.get(head * size..(head + 1) * size).unwrap_or(&[])
+    }
 }
 
 impl AttentionResult {
@@ -82,6 +128,7 @@ impl AttentionResult {
             meta,
             attentions,
             embedding,
+            qkv: None,
         })
     }
 
@@ -120,6 +167,8 @@ pub struct RunRequest {
     pub request_id: u64,
     pub text: String,
     pub pair: Option<String>,
+    /// Also return this layer's Q, K, V.
+    pub qkv_layer: Option<usize>,
 }
 
 /// The run bookkeeping of [`ModelClient`], without a browser: ids, the
@@ -143,11 +192,22 @@ impl RequestQueue {
     /// Records a run of `text` (and `pair`) as the newest request, replacing
     /// any waiting one; returns its id. Send what [`Self::take_next`] returns.
     pub fn request(&mut self, text: String, pair: Option<String>) -> u64 {
+        self.request_with(text, pair, None)
+    }
+
+    /// [`Self::request`], also asking for one layer's Q, K, V.
+    pub fn request_with(
+        &mut self,
+        text: String,
+        pair: Option<String>,
+        qkv_layer: Option<usize>,
+    ) -> u64 {
         self.last_id += 1;
         self.pending = Some(RunRequest {
             request_id: self.last_id,
             text,
             pair,
+            qkv_layer,
         });
         self.last_id
     }
@@ -319,8 +379,13 @@ impl ModelClient {
 
     /// Runs the model on `text` (and `pair`); the newest request wins.
     /// Returns the request's id.
-    pub fn run(&self, text: String, pair: Option<String>) -> u64 {
-        let id = self.inner.state.borrow_mut().queue.request(text, pair);
+    pub fn run(&self, text: String, pair: Option<String>, qkv_layer: Option<usize>) -> u64 {
+        let id = self
+            .inner
+            .state
+            .borrow_mut()
+            .queue
+            .request_with(text, pair, qkv_layer);
         self.inner.pump();
         id
     }
@@ -436,6 +501,7 @@ impl Inner {
             request_id: request.request_id,
             text: request.text,
             pair: request.pair,
+            qkv_layer: request.qkv_layer,
         });
         if let Err(why) = self.post(&wire::pack(&header, &[])) {
             let deliver = self.state.borrow_mut().queue.answered(request.request_id);
@@ -496,7 +562,19 @@ impl Inner {
                 if let Some(request) = deliver {
                     let result = wire::js_to_floats(&buffers, 0, "attentions").and_then(|att| {
                         let emb = wire::js_to_floats(&buffers, 1, "embedding")?;
-                        AttentionResult::new(request, meta, att, emb)
+                        let qkv = match meta.qkv.clone() {
+                            Some(m) => Some(QkvArrays::new(
+                                &m,
+                                meta.tokens.len(),
+                                wire::js_to_floats(&buffers, 2, "queries")?,
+                                wire::js_to_floats(&buffers, 3, "keys")?,
+                                wire::js_to_floats(&buffers, 4, "values")?,
+                            )?),
+                            None => None,
+                        };
+                        let mut result = AttentionResult::new(request, meta, att, emb)?;
+                        result.qkv = qkv;
+                        Ok(result)
                     });
                     match result {
                         Ok(result) => self.emit(ClientEvent::Result(Rc::new(result))),
@@ -643,6 +721,7 @@ mod tests {
             layers,
             heads,
             forward_ms: 1.0,
+            qkv: None,
         }
     }
 
@@ -651,6 +730,7 @@ mod tests {
             request_id: 4,
             text: "x".into(),
             pair: None,
+            qkv_layer: None,
         }
     }
 

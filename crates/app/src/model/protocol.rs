@@ -30,6 +30,10 @@ pub enum ToWorker {
         request_id: u64,
         text: String,
         pair: Option<String>,
+        /// Also send the per-head queries, keys and values of this layer
+        /// (0-based), for the self-attention walk-through.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        qkv_layer: Option<usize>,
     },
 }
 
@@ -61,7 +65,8 @@ pub enum FromWorker {
         message: String,
     },
     /// Buffers: the attentions `[layer][head][query][key]` as one
-    /// Float32Array, then the sentence embedding as a Float32Array.
+    /// Float32Array, then the sentence embedding as a Float32Array; when
+    /// `meta.qkv` is set, then Q, K and V, each `[head][token][head_dim]`.
     Result {
         request_id: u64,
         meta: RunMeta,
@@ -96,6 +101,17 @@ pub struct RunMeta {
     pub layers: usize,
     pub heads: usize,
     pub forward_ms: f64,
+    /// Present when the run asked for one layer's Q, K, V.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub qkv: Option<QkvMeta>,
+}
+
+/// Which layer's Q, K, V follow, and their shape.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct QkvMeta {
+    pub layer: usize,
+    pub heads: usize,
+    pub head_dim: usize,
 }
 
 #[cfg(test)]
@@ -108,6 +124,7 @@ mod tests {
             request_id: 7,
             text: "Dog bites man".into(),
             pair: None,
+            qkv_layer: None,
         };
         let json = serde_json::to_string(&msg).unwrap();
         assert_eq!(

@@ -80,7 +80,9 @@ pub fn js_to_floats(buffers: &[JsValue], index: usize, what: &str) -> Result<Vec
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::model::protocol::{FromWorker, ModelInfo, RunMeta, ToWorker, TokenizerKind};
+    use crate::model::protocol::{
+        FromWorker, ModelInfo, QkvMeta, RunMeta, ToWorker, TokenizerKind,
+    };
 
     fn round_trip<T: Serialize + DeserializeOwned + PartialEq + std::fmt::Debug>(msg: T) {
         let header = encode(&msg);
@@ -105,6 +107,7 @@ mod tests {
             request_id: u64::from(u32::MAX) + 5,
             text: "naïve café — 猫".into(),
             pair: Some("second".into()),
+            qkv_layer: Some(3),
         });
         round_trip(FromWorker::Started);
         round_trip(FromWorker::Progress {
@@ -137,6 +140,11 @@ mod tests {
                 layers: 6,
                 heads: 12,
                 forward_ms: 4.0,
+                qkv: Some(QkvMeta {
+                    layer: 2,
+                    heads: 12,
+                    head_dim: 32,
+                }),
             },
         });
         round_trip(FromWorker::RunFailed {

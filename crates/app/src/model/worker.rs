@@ -8,7 +8,7 @@
 
 use super::fetch::{FileProgress, Watch};
 use super::loader::{self, LoadError, Loaded};
-use super::protocol::{FromWorker, RunMeta, ToWorker, TokenizerKind};
+use super::protocol::{FromWorker, QkvMeta, RunMeta, ToWorker, TokenizerKind};
 use super::wire;
 use attend_core::Bert;
 use js_sys::Float32Array;
@@ -116,7 +116,8 @@ fn on_message(data: &JsValue) {
             request_id,
             text,
             pair,
-        } => run(request_id, &text, pair.as_deref()),
+            qkv_layer,
+        } => run(request_id, &text, pair.as_deref(), qkv_layer),
     }
 }
 
@@ -197,7 +198,7 @@ async fn install(loaded: Loaded) {
     cache_writes.commit().await;
 }
 
-fn run(request_id: u64, text: &str, pair: Option<&str>) {
+fn run(request_id: u64, text: &str, pair: Option<&str>, qkv_layer: Option<usize>) {
     let Some(bert) = BERT.with(|b| b.borrow().clone()) else {
         post(
             &FromWorker::RunFailed {
@@ -210,11 +211,17 @@ fn run(request_id: u64, text: &str, pair: Option<&str>) {
     };
     RUNNING.with(|r| r.set(Some(request_id)));
     let started = js_sys::Date::now();
-    let result = bert.run(text, pair, None);
+    let result = bert.run(text, pair, None).and_then(|out| {
+        let qkv = match qkv_layer {
+            Some(layer) => Some(bert.qkv(text, pair, None, layer)?),
+            None => None,
+        };
+        Ok((out, qkv))
+    });
     let forward_ms = js_sys::Date::now() - started;
     RUNNING.with(|r| r.set(None));
     match result {
-        Ok(out) => {
+        Ok((out, qkv)) => {
             let shape = out.attentions.shape();
             let (layers, heads) = (
                 shape.first().copied().unwrap_or(0),
@@ -222,6 +229,18 @@ fn run(request_id: u64, text: &str, pair: Option<&str>) {
             );
             let attentions = Float32Array::from(out.attentions.data());
             let embedding = Float32Array::from(&out.embedding[..]);
+            let mut buffers = vec![attentions, embedding];
+            let qkv_meta = qkv.map(|qkv| {
+                let shape = qkv.q.shape().to_vec();
+                for part in [&qkv.q, &qkv.k, &qkv.v] {
+                    buffers.push(Float32Array::from(part.data()));
+                }
+                QkvMeta {
+                    layer: qkv.layer,
+                    heads: shape.first().copied().unwrap_or(0),
+                    head_dim: shape.get(2).copied().unwrap_or(0),
+                }
+            });
             let meta = RunMeta {
                 tokens: out.tokens,
                 token_type_ids: out.token_type_ids,
@@ -229,11 +248,10 @@ fn run(request_id: u64, text: &str, pair: Option<&str>) {
                 layers,
                 heads,
                 forward_ms,
+                qkv: qkv_meta,
             };
-            post(
-                &FromWorker::Result { request_id, meta },
-                &[attentions.as_ref(), embedding.as_ref()],
-            );
+            let refs: Vec<&wasm_bindgen::JsValue> = buffers.iter().map(|b| b.as_ref()).collect();
+            post(&FromWorker::Result { request_id, meta }, &refs);
         }
         Err(e) => post(
             &FromWorker::RunFailed {

@@ -43,13 +43,20 @@ pub fn ArchitecturesSection() -> impl IntoView {
             return;
         }
         let s = state.get();
-        if let Some(missing) = s.sentences.iter().find(|t| store.result_for(t, None).is_none()) {
+        if let Some(missing) = s
+            .sentences
+            .iter()
+            .find(|t| store.result_for(t, None).is_none())
+        {
             store.request(missing, None);
         }
     });
     let done = Memo::new(move |_| {
         let s = state.get();
-        s.sentences.iter().filter(|t| store.result_for(t, None).is_some()).count()
+        s.sentences
+            .iter()
+            .filter(|t| store.result_for(t, None).is_some())
+            .count()
     });
 
     view! {

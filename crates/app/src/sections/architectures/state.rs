@@ -96,14 +96,17 @@ mod tests {
     #[test]
     fn text_box_lines_and_bad_input() {
         let mut route = Route::new(SLUG);
-        route.query.push(("s".into(), "one  two\n\n three \nfour".into()));
+        route
+            .query
+            .push(("s".into(), "one  two\n\n three \nfour".into()));
         let (state, notes) = ArchState::from_route(&route);
         assert_eq!(state.sentences, vec!["one two", "three", "four"]);
         assert!(notes.is_empty());
         let (state, notes) = ArchState::from_route(&Route::parse("#/architectures?s=alone"));
         assert_eq!(state.sentences.len(), 5);
         assert_eq!(notes.len(), 1);
-        let (state, notes) = ArchState::from_route(&Route::parse("#/architectures?s=a|b|c|d|e|f|g|h"));
+        let (state, notes) =
+            ArchState::from_route(&Route::parse("#/architectures?s=a|b|c|d|e|f|g|h"));
         assert_eq!(state.sentences.len(), MAX_SENTENCES);
         assert_eq!(notes.len(), 1);
     }

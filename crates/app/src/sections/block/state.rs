@@ -89,7 +89,9 @@ impl Part {
             (Part::Input, _) => "Input: token embeddings + positions",
             (Part::SelfAttention, Stack::Encoder) => "Multi-head self-attention",
             (Part::SelfAttention, Stack::Decoder) => "Masked multi-head self-attention",
-            (Part::CrossAttention, _) => "Cross-attention (queries here, keys/values from the encoder)",
+            (Part::CrossAttention, _) => {
+                "Cross-attention (queries here, keys/values from the encoder)"
+            }
             (Part::AddNorm1 | Part::AddNorm2 | Part::AddNormLast, _) => "Add & norm",
             (Part::FeedForward, _) => "Feed-forward network",
             (Part::Output, _) => "Output: to the next block",
@@ -212,7 +214,11 @@ mod tests {
         assert_eq!(s.parameters(Part::FeedForward), 1_181_568);
         assert_eq!(s.parameters(Part::AddNorm1), 768);
         // One encoder layer of MiniLM: 1,774,464 parameters (2 layer norms).
-        let layer: usize = Stack::Encoder.parts().iter().map(|&p| s.parameters(p)).sum();
+        let layer: usize = Stack::Encoder
+            .parts()
+            .iter()
+            .map(|&p| s.parameters(p))
+            .sum();
         assert_eq!(layer, 1_774_464);
         assert_eq!(s.d_head(), 32);
         assert_eq!(s.stream_values(12), 4_608);

@@ -89,7 +89,10 @@ pub fn try_links() -> Vec<TryLink> {
              a head in which “it” sends much of its attention to “animal”.",
             "attention",
             &[
-                ("text", "The animal didn't cross the street because it was too tired."),
+                (
+                    "text",
+                    "The animal didn't cross the street because it was too tired.",
+                ),
                 ("layer", "3"),
                 ("head", "0"),
                 ("view", "lines"),
@@ -101,7 +104,10 @@ pub fn try_links() -> Vec<TryLink> {
              to “street”? Compare with the previous link.",
             "attention",
             &[
-                ("text", "The animal didn't cross the street because it was too wide."),
+                (
+                    "text",
+                    "The animal didn't cross the street because it was too wide.",
+                ),
                 ("layer", "3"),
                 ("head", "0"),
                 ("view", "lines"),
@@ -135,7 +141,10 @@ pub fn try_links() -> Vec<TryLink> {
             "Rollout combines all the layers. Which input words end up feeding the others most?",
             "attention",
             &[
-                ("text", "She poured water from the jug into the glass until it was full."),
+                (
+                    "text",
+                    "She poured water from the jug into the glass until it was full.",
+                ),
                 ("view", "rollout"),
             ],
         ),

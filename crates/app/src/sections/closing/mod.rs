@@ -89,8 +89,8 @@ const USES: [(&str, &str); 7] = [
     (
         "Translation",
         "The job the Transformer was invented for. Online translation services moved to \
-         Transformer-based models, which handle long sentences and unusual word orders \
-         far better than their predecessors.",
+         Transformer-based models, which cope better with long sentences and with languages \
+         that order their words differently.",
     ),
     (
         "Search",

@@ -9,8 +9,8 @@ pub mod state;
 use crate::chart_canvas::ChartCanvas;
 use crate::section_state::{Notices, SectionState};
 use attend_charts::{
-    draw_bipartite_attention, draw_matrix_heatmap, AxisSpec, BipartiteSpec, CellText,
-    ColorScale, HeatmapSpec, HoverTarget, LabelDirection, TokenSide, Matrix as ChartMatrix, XAxisSide,
+    draw_bipartite_attention, draw_matrix_heatmap, AxisSpec, BipartiteSpec, CellText, ColorScale,
+    HeatmapSpec, HoverTarget, LabelDirection, Matrix as ChartMatrix, TokenSide, XAxisSide,
 };
 use leptos::prelude::*;
 use pairs::PAIRS;
@@ -24,8 +24,14 @@ pub fn CrossAttentionSection() -> impl IntoView {
     let words = move |s: &CrossState| {
         let p = s.pair();
         (
-            p.source.iter().map(|w| w.to_string()).collect::<Vec<String>>(),
-            p.target.iter().map(|w| w.to_string()).collect::<Vec<String>>(),
+            p.source
+                .iter()
+                .map(|w| w.to_string())
+                .collect::<Vec<String>>(),
+            p.target
+                .iter()
+                .map(|w| w.to_string())
+                .collect::<Vec<String>>(),
         )
     };
     let pick = move |v: attend_charts::HoverValue| {

@@ -96,11 +96,19 @@ mod tests {
     fn every_link_is_inside_its_pair_and_every_target_word_has_its_source() {
         for pair in PAIRS {
             for &(t, s, score) in pair.links {
-                assert!(t < pair.target.len() && s < pair.source.len(), "{}", pair.slug);
+                assert!(
+                    t < pair.target.len() && s < pair.source.len(),
+                    "{}",
+                    pair.slug
+                );
                 assert!(score > 0.0);
             }
             for t in 0..pair.target.len() {
-                let aligned = pair.links.iter().filter(|l| l.0 == t && l.2 == ALIGNED).count();
+                let aligned = pair
+                    .links
+                    .iter()
+                    .filter(|l| l.0 == t && l.2 == ALIGNED)
+                    .count();
                 assert_eq!(aligned, 1, "{}: target word {t}", pair.slug);
             }
         }

@@ -113,13 +113,18 @@ mod tests {
         assert!(row[2] > row[1] && row[1] > row[0]);
         assert!((row[2] - 0.7607).abs() < 1e-3, "{}", row[2]);
         state.sharpness = 0.0;
-        assert!(state.weights().data().iter().all(|&x| (x - 0.2).abs() < 1e-6));
+        assert!(state
+            .weights()
+            .data()
+            .iter()
+            .all(|&x| (x - 0.2).abs() < 1e-6));
     }
 
     #[test]
     fn bad_links_are_repaired_with_a_reason() {
-        let (state, notes) =
-            CrossState::from_route(&Route::parse("#/cross-attention?pair=xx&focus=9&sharpness=abc"));
+        let (state, notes) = CrossState::from_route(&Route::parse(
+            "#/cross-attention?pair=xx&focus=9&sharpness=abc",
+        ));
         assert_eq!(state.pair, "fr");
         assert_eq!(state.focus, 3);
         assert_eq!(state.sharpness, 1.0);

@@ -30,16 +30,25 @@ pub fn GlossarySection() -> impl IntoView {
     let visible = Memo::new(move |_| state.with(|s| terms::search(&s.q)));
     let highlighted = Memo::new(move |_| state.with(|s| s.term));
 
-    // Bring the highlighted entry into view once it is on the page.
-    Effect::new(move |_| {
-        if let Some(slug) = highlighted.get() {
+    // Bring the highlighted entry into view once it is on the page; a later
+    // valid entry link also retires the notice of an earlier bad one.
+    Effect::new(move |prev: Option<Option<&'static str>>| {
+        let current = highlighted.get();
+        if let Some(slug) = current {
+            if prev.is_some() {
+                notices.set(vec![]);
+            }
             request_animation_frame(move || scroll_to_entry(slug));
         }
+        current
     });
 
     let on_search = move |ev| {
         let q = event_target_value(&ev);
-        section.set_params(vec![("q", Some(q).filter(|q| !q.is_empty())), ("term", None)]);
+        section.set_params(vec![
+            ("q", Some(q).filter(|q| !q.is_empty())),
+            ("term", None),
+        ]);
     };
     let clear = move |_| section.set_params(vec![("q", None)]);
 

@@ -74,7 +74,13 @@ pub const TERMS: &[GlossaryTerm] = &[
          on both sides. Every word may attend to every other, left and right, so there is no \
          causal mask. Good at understanding text; not built to write it. The live section runs \
          a small model of this family.",
-        &["positional", "masking", "architectures", "attention", "impact"],
+        &[
+            "positional",
+            "masking",
+            "architectures",
+            "attention",
+            "impact",
+        ],
     ),
     t(
         "causal-mask",
@@ -200,7 +206,12 @@ pub const TERMS: &[GlossaryTerm] = &[
         "The vector a token offers to be found by: every query is compared with every key, and \
          a good match means that token's value gets a large weight. Keys are made by multiplying \
          the token's vector by a learned matrix W_k.",
-        &["self-attention", "multi-head", "cross-attention", "attention"],
+        &[
+            "self-attention",
+            "multi-head",
+            "cross-attention",
+            "attention",
+        ],
     ),
     t(
         "layer",
@@ -257,7 +268,12 @@ pub const TERMS: &[GlossaryTerm] = &[
         "The vector a token uses to ask what it is looking for. Its dot product with every key \
          gives that token's attention scores. Queries are made by multiplying the token's \
          vector by a learned matrix W_q.",
-        &["self-attention", "multi-head", "cross-attention", "attention"],
+        &[
+            "self-attention",
+            "multi-head",
+            "cross-attention",
+            "attention",
+        ],
     ),
     t(
         "residual-connection",
@@ -291,7 +307,14 @@ pub const TERMS: &[GlossaryTerm] = &[
          the keys of all tokens in the same sequence and takes a weighted mix of their values. \
          Every token does this at the same time, and any two tokens are one step apart however \
          far apart they stand.",
-        &["why", "self-attention", "multi-head", "masking", "attention", "powerful"],
+        &[
+            "why",
+            "self-attention",
+            "multi-head",
+            "masking",
+            "attention",
+            "powerful",
+        ],
     ),
     t(
         "sentence-embedding",
@@ -412,8 +435,7 @@ mod tests {
                     && !t.slug.starts_with('-')
                     && !t.slug.ends_with('-')
                     && !t.slug.contains("--")
-                    && t
-                        .slug
+                    && t.slug
                         .chars()
                         .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-'),
                 "slug {:?} is not kebab-case",
@@ -435,7 +457,12 @@ mod tests {
                 );
             }
             let unique: HashSet<_> = t.sections.iter().collect();
-            assert_eq!(unique.len(), t.sections.len(), "{} repeats a section", t.slug);
+            assert_eq!(
+                unique.len(),
+                t.sections.len(),
+                "{} repeats a section",
+                t.slug
+            );
         }
     }
 
@@ -476,7 +503,11 @@ mod tests {
         assert_eq!(slugs("√d_k"), vec!["scaled-dot-product"]);
         assert_eq!(
             slugs("cosine"),
-            vec!["cosine-similarity", "positional-encoding", "sentence-embedding"]
+            vec![
+                "cosine-similarity",
+                "positional-encoding",
+                "sentence-embedding"
+            ]
         );
         assert_eq!(
             slugs("minus infinity"),
@@ -525,6 +556,9 @@ mod tests {
         visit(&root, &mut found);
         assert!(!found.is_empty(), "no <Term> links found under {root:?}");
         let missing: Vec<_> = found.iter().filter(|(_, s)| find(s).is_none()).collect();
-        assert!(missing.is_empty(), "term links without an entry: {missing:?}");
+        assert!(
+            missing.is_empty(),
+            "term links without an entry: {missing:?}"
+        );
     }
 }

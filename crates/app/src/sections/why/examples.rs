@@ -119,7 +119,10 @@ mod tests {
 
     #[test]
     fn strongest_links_skip_specials_and_self() {
-        let tokens: Vec<String> = ["[CLS]", "dogs", "bark", "[SEP]"].iter().map(|s| s.to_string()).collect();
+        let tokens: Vec<String> = ["[CLS]", "dogs", "bark", "[SEP]"]
+            .iter()
+            .map(|s| s.to_string())
+            .collect();
         #[rustfmt::skip]
         let head = [
             0.7, 0.1, 0.1, 0.1,

@@ -17,6 +17,9 @@ use examples::{strongest_links, EXAMPLES, KINDS};
 use leptos::prelude::*;
 use state::{ArcSource, WhyState};
 
+/// A real head's tokens and each one's strongest link (from, to, weight).
+type ModelArcs = (Vec<String>, Vec<(usize, usize, f32)>);
+
 /// Time between two words while playing.
 const PLAY_INTERVAL_MS: u64 = 800;
 
@@ -58,6 +61,12 @@ pub fn WhySection() -> impl IntoView {
         }
     });
 
+    // A link (or the toggle) asking for a real head loads the model.
+    Effect::new(move |_| {
+        if state.get().arcs == ArcSource::Model {
+            store.load_default_if_idle();
+        }
+    });
     Effect::new(move |_| {
         let s = state.get();
         if s.arcs == ArcSource::Model && store.is_ready() {
@@ -70,7 +79,9 @@ pub fn WhySection() -> impl IntoView {
         if s.arcs != ArcSource::Model {
             return Err(String::new());
         }
-        let info = store.info().ok_or("Load the model to draw a real head's arcs.")?;
+        let info = store
+            .info()
+            .ok_or("Load the model to draw a real head's arcs.")?;
         if s.layer > info.layers || s.head > info.heads {
             return Err(format!(
                 "This model has {} layers × {} heads; choose within those.",
@@ -80,7 +91,8 @@ pub fn WhySection() -> impl IntoView {
         let result = store
             .result_for(s.example().text, None)
             .ok_or("The model is reading the sentence…")?;
-        let (tokens, links) = strongest_links(&result.meta.tokens, result.head(s.layer - 1, s.head - 1));
+        let (tokens, links) =
+            strongest_links(&result.meta.tokens, result.head(s.layer - 1, s.head - 1));
         Ok((tokens, links))
     });
 
@@ -190,7 +202,6 @@ pub fn WhySection() -> impl IntoView {
                         prop:checked=move || state.get().arcs == ArcSource::Model
                         on:change=move |ev| {
                             let on = event_target_checked(&ev);
-                            if on { store.ensure_loaded(crate::model_badge::default_request()); }
                             section.set_param("arcs", if on { "model" } else { "relations" }.into());
                         } />
                     "Draw the arcs from a real head of the model"
@@ -229,13 +240,18 @@ fn first_share(s: &WhyState) -> f32 {
 
 /// The arcs to draw: none before the first step (nothing has been read),
 /// then all of them at once — the Transformer's single parallel step.
-fn arcs_spec(s: &WhyState, model: &Result<(Vec<String>, Vec<(usize, usize, f32)>), String>) -> ArcsSpec {
+fn arcs_spec(s: &WhyState, model: &Result<ModelArcs, String>) -> ArcsSpec {
     let (tokens, arcs, kinds): (Vec<String>, Vec<ArcSpec>, Vec<String>) = match (s.arcs, model) {
         (ArcSource::Model, Ok((tokens, links))) => (
             tokens.clone(),
             links
                 .iter()
-                .map(|&(from, to, weight)| ArcSpec { from, to, weight, kind: 0 })
+                .map(|&(from, to, weight)| ArcSpec {
+                    from,
+                    to,
+                    weight,
+                    kind: 0,
+                })
                 .collect(),
             vec![format!("strongest link, layer {} head {}", s.layer, s.head)],
         ),
@@ -245,12 +261,22 @@ fn arcs_spec(s: &WhyState, model: &Result<(Vec<String>, Vec<(usize, usize, f32)>
                 e.words(),
                 e.links
                     .iter()
-                    .map(|&(from, to, weight, kind)| ArcSpec { from, to, weight, kind })
+                    .map(|&(from, to, weight, kind)| ArcSpec {
+                        from,
+                        to,
+                        weight,
+                        kind,
+                    })
                     .collect(),
                 KINDS.iter().map(|k| k.to_string()).collect(),
             )
         }
     };
     let revealed: usize = if s.step == 0 { 0 } else { arcs.len() };
-    ArcsSpec { tokens, arcs, kinds, revealed }
+    ArcsSpec {
+        tokens,
+        arcs,
+        kinds,
+        revealed,
+    }
 }

@@ -38,7 +38,9 @@ impl WhyState {
         let example = match route.get("example") {
             None => &EXAMPLES[0],
             Some(slug) => Example::find(slug).unwrap_or_else(|| {
-                notes.push(format!("There is no example “{slug}”; showing the first one."));
+                notes.push(format!(
+                    "There is no example “{slug}”; showing the first one."
+                ));
                 &EXAMPLES[0]
             }),
         };
@@ -104,11 +106,14 @@ mod tests {
 
     #[test]
     fn links_round_trip_and_steps_are_clamped_to_the_sentence() {
-        let (state, notes) = WhyState::from_route(&Route::parse("#/why?example=fox&step=4&arcs=model&layer=2&head=5"));
+        let (state, notes) = WhyState::from_route(&Route::parse(
+            "#/why?example=fox&step=4&arcs=model&layer=2&head=5",
+        ));
         assert!(notes.is_empty());
         assert_eq!((state.step, state.layer, state.head), (4, 2, 5));
         assert_eq!(WhyState::from_route(&state.to_route()), (state, vec![]));
-        let (state, notes) = WhyState::from_route(&Route::parse("#/why?example=fox&step=99&arcs=x"));
+        let (state, notes) =
+            WhyState::from_route(&Route::parse("#/why?example=fox&step=99&arcs=x"));
         assert_eq!(state.step, 9);
         assert_eq!(state.arcs, ArcSource::Relations);
         assert_eq!(notes.len(), 2);
