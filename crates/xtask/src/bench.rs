@@ -34,7 +34,7 @@ fn minilm_flops(tokens: usize) -> f64 {
 
 pub fn run(root: &Path, gpu: bool) -> Result<()> {
     if gpu {
-        bail!("--gpu: the WebGPU backend is not part of this build yet");
+        return crate::bench_gpu::run(root);
     }
     tools::ensure_build_tools()?;
     tools::ensure_browser()?;

@@ -4,6 +4,7 @@
 
 mod bench;
 mod bench_app;
+mod bench_gpu;
 mod build;
 mod cmd;
 mod model;

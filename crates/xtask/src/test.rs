@@ -39,9 +39,15 @@ pub fn all(root: &Path) -> Result<()> {
             .args(WASM_CRATES.iter().flat_map(|c| ["-p", c]))
             .args(["--", "-D", "warnings"]),
     )?;
+    // xtask turns on attend-core's `gpu` feature, so the workspace tests
+    // include the wgpu kernels and forward pass on Mesa lavapipe. Where
+    // lavapipe is installed (always in CI) they must run, not skip.
+    let require_gpu = tools::has_vulkan_driver() || std::env::var_os("CI").is_some();
     cmd::run(
-        "native tests",
-        cargo().args(["test", "--workspace", "--exclude", "attend-e2e"]),
+        "native tests (GPU tests on lavapipe included)",
+        cargo()
+            .args(["test", "--workspace", "--exclude", "attend-e2e"])
+            .env("ATTEND_REQUIRE_GPU", if require_gpu { "1" } else { "0" }),
     )?;
     run_wasm_tests(root)?;
 

@@ -92,8 +92,13 @@ pub fn ensure_wasm_bindgen() -> Result<()> {
 
 /// Debian's Chromium and its WebDriver, plus Mesa's software Vulkan (lavapipe)
 /// so that native wgpu has an adapter. Installed with apt when we are root.
+/// Mesa's lavapipe (a Vulkan driver on the CPU) is installed.
+pub fn has_vulkan_driver() -> bool {
+    Path::new("/usr/share/vulkan/icd.d/lvp_icd.x86_64.json").exists()
+}
+
 pub fn ensure_browser() -> Result<()> {
-    let lavapipe = Path::new("/usr/share/vulkan/icd.d/lvp_icd.x86_64.json").exists();
+    let lavapipe = has_vulkan_driver();
     if Path::new(CHROMIUM).exists() && Path::new(CHROMEDRIVER).exists() && lavapipe {
         println!("ok  chromium, chromedriver, mesa-vulkan-drivers");
         return Ok(());
