@@ -138,7 +138,7 @@ fn why_draws_arcs_from_a_real_head() -> Result<()> {
         .iter()
         .filter_map(Value::as_str)
         .collect();
-    // The tokenizer's word pieces, lower-cased, without [CLS]/[SEP].
+    // The tokenizer's lower-cased word pieces, without [CLS]/[SEP].
     assert_eq!(tokens.first(), Some(&"the"));
     assert!(
         tokens.contains(&"animal") && !tokens.contains(&"[CLS]"),
@@ -268,8 +268,10 @@ fn architectures_compare_word_overlap_with_the_models_similarity() -> Result<()>
     );
     shot(&browser, "architectures-model")?;
 
-    browser.set_input(
-        &browser.find(&testid("arch-sentences"))?,
+    // As typed into the text box, one sentence per line, then left.
+    choose(
+        &browser,
+        "arch-sentences",
         "I like tea\nI enjoy tea\nTrains are late",
     )?;
     wait_summary(&browser, "arch-overlap", "three sentences", WAIT, |s| {
@@ -315,12 +317,12 @@ fn glossary_searches_and_sections_link_into_it() -> Result<()> {
 
     // A term in a section's text leads to its entry, highlighted.
     open_app(&browser, "#/block", "block")?;
-    browser.click(&browser.find("a.term[data-term='layer-normalization']")?)?;
+    browser.click(&browser.find("a.term[data-term='add-and-norm']")?)?;
     wait_section(&browser, "glossary", "a term link", WAIT)?;
     let current = browser.wait_for("[data-testid='glossary-entry'][aria-current='true']", WAIT)?;
     assert_eq!(
         browser.attr(&current, "data-slug")?.as_deref(),
-        Some("layer-normalization")
+        Some("add-and-norm")
     );
     browser.assert_no_console_errors()
 }

@@ -186,7 +186,7 @@ pub fn WhySection() -> impl IntoView {
                         let s = state.get();
                         let spec = arcs_spec(&s, &model_arcs.get());
                         serde_json::json!({
-                            "source": if s.arcs == ArcSource::Model { "model" } else { "relations" },
+                            "source": if s.arcs == ArcSource::Model && model_arcs.with(Result::is_ok) { "model" } else { "relations" },
                             "tokens": spec.tokens,
                             "revealed": spec.revealed,
                             "arcs": spec.arcs.iter().map(|a| (a.from, a.to, a.weight)).collect::<Vec<_>>(),
