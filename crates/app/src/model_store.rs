@@ -225,6 +225,21 @@ impl ModelStore {
         self.results.with(|cache| cache.first().cloned())
     }
 
+    /// The cached result for `text` that carries `layer`'s Q, K, V (reactive).
+    pub fn result_with_qkv(&self, text: &str, layer: usize) -> Option<Rc<AttentionResult>> {
+        self.results.with(|cache| find_qkv(cache, text, layer))
+    }
+
+    /// Asks for `text` with layer `layer`'s queries, keys and values.
+    pub fn request_qkv(&self, text: &str, layer: usize) {
+        if self
+            .results
+            .with_untracked(|cache| find_qkv(cache, text, layer).is_none())
+        {
+            self.send((text.to_string(), None, Some(layer)));
+        }
+    }
+
     /// Asks the worker for this input unless it is cached or already asked.
     pub fn request(&self, text: &str, pair: Option<&str>) {
         let cached = self.results.with_untracked(|c| {
@@ -245,6 +260,19 @@ impl ModelStore {
             client.run(key.0, key.1, key.2);
         }
     }
+}
+
+fn find_qkv(
+    cache: &[Rc<AttentionResult>],
+    text: &str,
+    layer: usize,
+) -> Option<Rc<AttentionResult>> {
+    cache
+        .iter()
+        .find(|r| {
+            r.text == text && r.pair.is_none() && r.qkv.as_ref().is_some_and(|q| q.layer == layer)
+        })
+        .cloned()
 }
 
 impl Default for ModelStore {

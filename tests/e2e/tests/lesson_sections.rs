@@ -451,3 +451,50 @@ fn themes_switch_and_are_remembered() -> Result<()> {
 fn shown_section(browser: &Browser) -> Result<String> {
     attend_e2e::shown_section(browser)
 }
+
+#[test]
+fn self_attention_can_use_a_real_heads_queries_keys_and_values() -> Result<()> {
+    let browser = Browser::start(1280, 1000)?;
+    // "it" (word 7) in layer 3, head 4: the model's own numbers.
+    open_app(
+        &browser,
+        "#/self-attention?text=The%20animal%20didn%27t%20cross%20the%20street%20because%20it%20was%20tired&focus=7&seed=42&source=model&layer=3&head=4",
+        "self-attention",
+    )?;
+    let real = wait_summary(
+        &browser,
+        "sa-weights",
+        "the model's Q, K, V",
+        MODEL_WAIT,
+        |s| {
+            s["tokens"]
+                .as_array()
+                .is_some_and(|t| t.first() == Some(&Value::from("[CLS]")))
+        },
+    )?;
+    assert_eq!(real["d_k"], 32, "MiniLM heads are 384 / 12 wide");
+    assert_eq!(real["word"], "it");
+    let tokens = real["tokens"].as_array().unwrap();
+    // [CLS] the animal didn ' t cross the street because it was tired [SEP]
+    assert_eq!(tokens.len(), 14);
+    assert_eq!(real["focus"], 10);
+    let w = floats(&real["weights"]);
+    assert_eq!(w.len(), 14);
+    assert!((w.iter().sum::<f64>() - 1.0).abs() < 1e-4);
+
+    // Another head: other weights for the same word.
+    browser.set_input(&browser.find(&testid("sa-head"))?, "5")?;
+    let other = wait_summary(&browser, "sa-weights", "head 5", MODEL_WAIT, |s| {
+        s["tokens"].as_array().is_some_and(|t| t.len() == 14) && s["weights"] != real["weights"]
+    })?;
+    assert_eq!(other["focus"], 10);
+    assert!(browser.current_url()?.contains("head=5"));
+    shot(&browser, "self-attention-model")?;
+
+    // Back to the seeded toy weights.
+    browser.click(&browser.find(&testid("sa-use-model"))?)?;
+    wait_summary(&browser, "sa-weights", "toy weights again", WAIT, |s| {
+        s["d_k"] == 4
+    })?;
+    browser.assert_no_console_errors()
+}

@@ -11,7 +11,7 @@ use crate::route::Route;
 use crate::section_state::{Notices, SectionState};
 use attend_charts::{BarSpec, HoverMap, StackedSpec};
 use leptos::prelude::*;
-use state::{SelfAttentionData, SelfAttentionState, D_K, D_MODEL};
+use state::{SelfAttentionData, SelfAttentionState, D_MODEL};
 use std::sync::Arc;
 
 type DataMemo = Memo<Result<Arc<SelfAttentionData>, String>>;
@@ -23,7 +23,50 @@ pub fn SelfAttentionSection() -> impl IntoView {
     // Controls change the link; `None` drops a key so its default applies.
     let update = move |changes: Vec<(&'static str, Option<String>)>| section.set_params(changes);
 
-    let data: DataMemo = Memo::new(move |_| SelfAttentionData::compute(&state.get()).map(Arc::new));
+    let store = crate::model_store::ModelStore::get();
+    // The real model's Q, K, V when asked for: load it, then ask for the
+    // chosen layer (the worker computes the Q, K, V of one layer per run).
+    Effect::new(move |_| {
+        let s = state.get();
+        let Some((layer, _)) = s.model_head else {
+            return;
+        };
+        store.load_default_if_idle();
+        if store.is_ready() {
+            store.request_qkv(&s.text, layer - 1);
+        }
+    });
+    let data: DataMemo = Memo::new(move |_| {
+        let s = state.get();
+        let Some((layer, head)) = s.model_head else {
+            return SelfAttentionData::compute(&s).map(Arc::new);
+        };
+        let info = store
+            .info()
+            .ok_or("Loading the model for its real queries, keys and values…")?;
+        if layer > info.layers || head > info.heads {
+            return Err(format!(
+                "This model has {} layers × {} heads; choose a layer and head within those.",
+                info.layers, info.heads
+            ));
+        }
+        let result = store
+            .result_with_qkv(&s.text, layer - 1)
+            .ok_or("The model is computing this layer's queries, keys and values…")?;
+        let qkv = result
+            .qkv
+            .as_ref()
+            .ok_or("no queries, keys and values in the result")?;
+        SelfAttentionData::from_model(
+            &s.words(),
+            &result.meta.tokens,
+            s.focus,
+            qkv.head(&qkv.q, head - 1),
+            qkv.head(&qkv.k, head - 1),
+            qkv.head(&qkv.v, head - 1),
+        )
+        .map(Arc::new)
+    });
 
     view! {
         <article data-testid="section-self-attention">
@@ -76,6 +119,35 @@ pub fn SelfAttentionSection() -> impl IntoView {
                     notices.set(vec![]);
                     navigation::replace(current_route(), Route::new(state::SLUG));
                 }>"Reset"</button>
+            </div>
+            <div class="controls" role="group" aria-label="Where Q, K and V come from">
+                <label class="check">
+                    <input type="checkbox" data-testid="sa-use-model"
+                        prop:checked=move || state.get().model_head.is_some()
+                        on:change=move |ev| {
+                            if event_target_checked(&ev) {
+                                update(vec![("source", Some("model".into())), ("layer", Some("1".into())), ("head", Some("1".into()))]);
+                            } else {
+                                update(vec![("source", None), ("layer", None), ("head", None)]);
+                            }
+                        } />
+                    "Use the real Q, K, V of one head of the model"
+                </label>
+                <Show when=move || state.get().model_head.is_some()>
+                    <label>
+                        "Layer"
+                        <input type="number" min="1" data-testid="sa-layer"
+                            prop:value=move || state.get().model_head.map(|m| m.0).unwrap_or(1).to_string()
+                            on:change=move |ev| update(vec![("layer", Some(event_target_value(&ev)))]) />
+                    </label>
+                    <label>
+                        "Head"
+                        <input type="number" min="1" data-testid="sa-head"
+                            prop:value=move || state.get().model_head.map(|m| m.1).unwrap_or(1).to_string()
+                            on:change=move |ev| update(vec![("head", Some(event_target_value(&ev)))]) />
+                    </label>
+                    <crate::model_badge::ModelBadge testid="sa-model" what="its real queries, keys and values" />
+                </Show>
             </div>
             <Notices notices=notices testid="sa-notices" />
             <prose::Steps />
@@ -159,7 +231,7 @@ fn scores_summary(data: DataMemo) -> String {
     };
     serde_json::json!({
         "focus": d.focus, "word": focus_word(&d), "tokens": d.words,
-        "scores": d.scores_row(), "d_k": D_K,
+        "scores": d.scores_row(), "d_k": d.q.cols(),
     })
     .to_string()
 }
@@ -171,7 +243,7 @@ fn weights_summary(data: DataMemo) -> String {
     let w = d.weights_row();
     let sum: f32 = w.iter().sum();
     serde_json::json!({
-        "focus": d.focus, "word": focus_word(&d), "weights": w, "sum": sum,
+        "focus": d.focus, "word": focus_word(&d), "weights": w, "sum": sum, "tokens": d.words, "d_k": d.q.cols(),
         "strongest": d.strongest(),
     })
     .to_string()
@@ -183,7 +255,7 @@ fn values_summary(data: DataMemo) -> String {
     };
     serde_json::json!({
         "focus": d.focus, "weighted": d.weighted, "output": d.output_row(),
-        "d_model": D_MODEL, "d_v": D_K,
+        "d_model": D_MODEL, "d_v": d.v.cols(),
     })
     .to_string()
 }
@@ -226,9 +298,10 @@ fn Formula(data: DataMemo) -> impl IntoView {
             format!("q(“{word}”) = {}", vector(&q)),
             format!("k(“{}”) = {}", d.words[best], vector(&k)),
             format!(
-                "score(“{word}” → “{}”) = ({}) / √{D_K} = {:.3}",
+                "score(“{word}” → “{}”) = ({}) / √{} = {:.3}",
                 d.words[best],
                 products.join(" + "),
+                d.q.cols(),
                 scores[best]
             ),
             format!("scores: {}{more}", pairs(&scores)),

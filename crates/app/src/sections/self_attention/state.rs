@@ -31,6 +31,9 @@ pub struct SelfAttentionState {
     /// The word whose query is followed through the three steps.
     pub focus: usize,
     pub seed: u64,
+    /// Use the loaded model's Q, K, V of this (layer, head), 1-based as
+    /// shown; `None`: seeded toy weights.
+    pub model_head: Option<(usize, usize)>,
 }
 
 impl Default for SelfAttentionState {
@@ -39,6 +42,7 @@ impl Default for SelfAttentionState {
             text: DEFAULT_TEXT.to_string(),
             focus: default_focus(&words(DEFAULT_TEXT)),
             seed: DEFAULT_SEED,
+            model_head: None,
         }
     }
 }
@@ -132,7 +136,21 @@ impl SelfAttentionState {
             ),
         };
         let seed = read_seed(route.get("seed"), &mut notes);
-        (SelfAttentionState { text, focus, seed }, notes)
+        let model_head = (route.get("source") == Some("model")).then(|| {
+            (
+                int_in_range("Layer", route.get("layer"), 1, 1, 48, &mut notes),
+                int_in_range("Head", route.get("head"), 1, 1, 64, &mut notes),
+            )
+        });
+        (
+            SelfAttentionState {
+                text,
+                focus,
+                seed,
+                model_head,
+            },
+            notes,
+        )
     }
 
     pub fn to_route(&self) -> Route {
@@ -142,7 +160,16 @@ impl SelfAttentionState {
                 ("text".into(), self.text.clone()),
                 ("focus".into(), self.focus.to_string()),
                 ("seed".into(), self.seed.to_string()),
-            ],
+            ]
+            .into_iter()
+            .chain(self.model_head.into_iter().flat_map(|(layer, head)| {
+                [
+                    ("source".to_string(), "model".to_string()),
+                    ("layer".to_string(), layer.to_string()),
+                    ("head".to_string(), head.to_string()),
+                ]
+            }))
+            .collect(),
         )
     }
 
@@ -199,6 +226,41 @@ impl SelfAttentionData {
         })
     }
 
+    /// The same three steps with one head of the real model: its Q, K, V
+    /// (`tokens × head_dim`) over the model's tokens, [CLS] and [SEP]
+    /// included. `focus_word` is mapped to the first token of that word.
+    pub fn from_model(
+        words_typed: &[String],
+        tokens: &[String],
+        focus_word: usize,
+        q: &[f32],
+        k: &[f32],
+        v: &[f32],
+    ) -> Result<Self, String> {
+        let t = tokens.len();
+        let d = q.len().checked_div(t).unwrap_or(0);
+        let matrix = |data: &[f32]| Matrix::new(t, d, data.to_vec()).map_err(|e| e.to_string());
+        let (q, k, v) = (matrix(q)?, matrix(k)?, matrix(v)?);
+        let steps = attend(&q, &k, &v, &Mask::None).map_err(|e| e.to_string())?;
+        let starts = word_starts(words_typed, tokens);
+        let focus = starts
+            .get(focus_word)
+            .copied()
+            .unwrap_or(0)
+            .min(t.saturating_sub(1));
+        let weights_row = steps.weights.row(focus).unwrap_or_default().to_vec();
+        let weighted = weighted_values(&weights_row, &v).map_err(|e| e.to_string())?;
+        Ok(SelfAttentionData {
+            words: tokens.to_vec(),
+            focus,
+            q,
+            k,
+            v,
+            steps,
+            weighted,
+        })
+    }
+
     fn row(m: &Matrix, r: usize) -> Vec<f32> {
         m.row(r).map(<[f32]>::to_vec).unwrap_or_default()
     }
@@ -232,6 +294,31 @@ impl SelfAttentionData {
     }
 }
 
+/// The index of the first model token of each typed word. Word pieces
+/// (`##…`) and split-off punctuation are joined back until they spell the
+/// word (lower-cased, as the tokenizer does); [CLS]/[SEP] are skipped.
+pub fn word_starts(words_typed: &[String], tokens: &[String]) -> Vec<usize> {
+    let mut starts = Vec::with_capacity(words_typed.len());
+    let mut i = tokens.iter().position(|t| t != "[CLS]").unwrap_or(0);
+    for word in words_typed {
+        starts.push(i);
+        let target: String = word
+            .to_lowercase()
+            .chars()
+            .filter(|c| !c.is_whitespace())
+            .collect();
+        let mut spelled = String::new();
+        while i < tokens.len()
+            && tokens[i] != "[SEP]"
+            && spelled.chars().count() < target.chars().count()
+        {
+            spelled.push_str(tokens[i].trim_start_matches("##"));
+            i += 1;
+        }
+    }
+    starts
+}
+
 impl crate::section_state::RouteState for SelfAttentionState {
     fn from_route(route: &Route) -> (Self, Vec<String>) {
         SelfAttentionState::from_route(route)
@@ -247,11 +334,40 @@ mod tests {
     use super::*;
 
     #[test]
+    fn typed_words_map_to_their_first_word_piece() {
+        let words: Vec<String> = ["The", "animal", "didn't", "cross", "unhappily"]
+            .iter()
+            .map(|s| s.to_string())
+            .collect();
+        let tokens: Vec<String> = [
+            "[CLS]", "the", "animal", "didn", "'", "t", "cross", "un", "##hap", "##pily", "[SEP]",
+        ]
+        .iter()
+        .map(|s| s.to_string())
+        .collect();
+        assert_eq!(word_starts(&words, &tokens), vec![1, 2, 3, 6, 7]);
+    }
+
+    #[test]
+    fn the_model_source_round_trips_through_the_link() {
+        let (state, notes) = SelfAttentionState::from_route(&Route::parse(
+            "#/self-attention?text=a+b&focus=1&seed=3&source=model&layer=2&head=7",
+        ));
+        assert!(notes.is_empty());
+        assert_eq!(state.model_head, Some((2, 7)));
+        assert_eq!(
+            SelfAttentionState::from_route(&state.to_route()),
+            (state, vec![])
+        );
+    }
+
+    #[test]
     fn round_trips_through_the_url() {
         let state = SelfAttentionState {
             text: "Man bites dog & 犬 = 🐕?".into(),
             focus: 2,
             seed: 1234,
+            model_head: None,
         };
         let route = Route::parse(&state.to_route().to_hash());
         assert_eq!(SelfAttentionState::from_route(&route), (state, vec![]));
