@@ -66,7 +66,12 @@ impl Browser {
             user_data,
         };
         browser.wait_for_driver()?;
-        let caps = json!({
+        // Desktop Chromium will not make a window narrower than about 500 px;
+        // phone widths are emulated so the page really gets 360 CSS px.
+        let mobile = (width < 500).then(
+            || json!({ "deviceMetrics": { "width": width, "height": height, "pixelRatio": 1.0 } }),
+        );
+        let mut caps = json!({
             "capabilities": { "alwaysMatch": {
                 "browserName": "chrome",
                 "goog:loggingPrefs": { "browser": "ALL" },
@@ -87,6 +92,9 @@ impl Browser {
                 }
             }}
         });
+        if let Some(metrics) = mobile {
+            caps["capabilities"]["alwaysMatch"]["goog:chromeOptions"]["mobileEmulation"] = metrics;
+        }
         let created = browser.call("POST", "/session", Some(caps))?;
         browser.session = created["sessionId"]
             .as_str()
