@@ -7,38 +7,12 @@
 
 mod common;
 
-use std::io::Write;
-use std::sync::OnceLock;
-
 use attend_core::gpu::{GpuBert, GpuContext, GpuError};
 use attend_core::ForwardOutput;
 use common::files::{minilm_dir, minilm_golden, read, tiny_dir, tiny_model};
+use common::gpu::gpu;
 use common::*;
-
-fn gpu() -> Option<&'static GpuContext> {
-    static CTX: OnceLock<Option<GpuContext>> = OnceLock::new();
-    CTX.get_or_init(|| match pollster::block_on(GpuContext::new()) {
-        Ok(ctx) => {
-            eprintln!("GPU tests run on {:?}", ctx.summary());
-            Some(ctx)
-        }
-        Err(GpuError::NoAdapter(why)) => {
-            assert!(
-                std::env::var("ATTEND_REQUIRE_GPU").as_deref() != Ok("1"),
-                "ATTEND_REQUIRE_GPU=1 but there is no wgpu adapter: {why}"
-            );
-            // Straight to stderr: the test harness captures eprintln! of
-            // passing tests, and a skip must never be silent.
-            let _ = writeln!(
-                std::io::stderr(),
-                "GPU TESTS SKIPPED: no wgpu adapter (install mesa-vulkan-drivers)\n  ({why})"
-            );
-            None
-        }
-        Err(other) => panic!("GPU context creation failed: {other}"),
-    })
-    .as_ref()
-}
+use std::io::Write;
 
 fn tiny_gpu(ctx: &GpuContext) -> GpuBert {
     pollster::block_on(GpuBert::from_bytes(

@@ -5,42 +5,14 @@
 //! unless `ATTEND_REQUIRE_GPU=1` (CI), where they fail.
 #![cfg(all(feature = "gpu", not(target_arch = "wasm32")))]
 
-use std::io::Write;
-use std::sync::OnceLock;
+mod common;
 
 use attend_core::gpu::ops::{self, EmbeddingTables};
-use attend_core::gpu::{Activation, GpuContext, GpuError};
+use attend_core::gpu::{Activation, GpuError};
+use common::gpu::gpu;
 
 /// Largest allowed |Δ| between a kernel and its reference.
 const TOL: f64 = 1e-4;
-
-/// The shared context, or `None` (after a loud line) when there is no adapter.
-fn gpu() -> Option<&'static GpuContext> {
-    static CTX: OnceLock<Option<GpuContext>> = OnceLock::new();
-    CTX.get_or_init(|| match pollster::block_on(GpuContext::new()) {
-        Ok(ctx) => {
-            eprintln!("GPU tests run on {:?}", ctx.summary());
-            Some(ctx)
-        }
-        Err(GpuError::NoAdapter(why)) => {
-            assert!(
-                std::env::var("ATTEND_REQUIRE_GPU").as_deref() != Ok("1"),
-                "ATTEND_REQUIRE_GPU=1 but there is no wgpu adapter: {why}"
-            );
-            // Straight to stderr: the test harness captures eprintln! of
-            // passing tests, and a skip must never be silent.
-            let _ = writeln!(
-                std::io::stderr(),
-                "GPU TESTS SKIPPED: no wgpu adapter (install mesa-vulkan-drivers)\n  ({why})"
-            );
-            None
-        }
-        // An adapter that exists but fails (e.g. a kernel does not compile)
-        // is a real failure, never a skip.
-        Err(other) => panic!("GPU context creation failed: {other}"),
-    })
-    .as_ref()
-}
 
 /// Deterministic values in [-scale, scale) (a 64-bit LCG; no extra crates).
 fn values(n: usize, seed: u64, scale: f32) -> Vec<f32> {

@@ -359,41 +359,7 @@ impl BertModel {
 
     /// Checks ids against the config.
     fn validate(&self, ids: &[u32], type_ids: &[u32]) -> Result<(), BertError> {
-        let cfg = &self.config;
-        let invalid = |m: String| Err(BertError::InvalidInput(m));
-        if ids.is_empty() {
-            return invalid("no input ids (even empty text has [CLS] and [SEP])".into());
-        }
-        if ids.len() != type_ids.len() {
-            return invalid(format!(
-                "{} input ids but {} token type ids",
-                ids.len(),
-                type_ids.len()
-            ));
-        }
-        if ids.len() > cfg.max_position_embeddings {
-            return invalid(format!(
-                "{} tokens exceed max_position_embeddings {}",
-                ids.len(),
-                cfg.max_position_embeddings
-            ));
-        }
-        if let Some(&id) = ids.iter().find(|&&id| id as usize >= cfg.vocab_size) {
-            return invalid(format!(
-                "input id {id} is outside the vocabulary of {}",
-                cfg.vocab_size
-            ));
-        }
-        if let Some(&ty) = type_ids
-            .iter()
-            .find(|&&ty| ty as usize >= cfg.type_vocab_size)
-        {
-            return invalid(format!(
-                "token type id {ty} is outside type_vocab_size {}",
-                cfg.type_vocab_size
-            ));
-        }
-        Ok(())
+        validate_ids(&self.config, ids, type_ids)
     }
 
     /// Runs the encoder on ids (one sequence, special tokens included).
@@ -494,13 +460,56 @@ impl BertModel {
     }
 }
 
+/// Checks ids against the config: every id must index its embedding table
+/// (the GPU path relies on it too — a GPU would read out of bounds silently).
+pub(crate) fn validate_ids(
+    cfg: &BertConfig,
+    ids: &[u32],
+    type_ids: &[u32],
+) -> Result<(), BertError> {
+    let invalid = |m: String| Err(BertError::InvalidInput(m));
+    if ids.is_empty() {
+        return invalid("no input ids (even empty text has [CLS] and [SEP])".into());
+    }
+    if ids.len() != type_ids.len() {
+        return invalid(format!(
+            "{} input ids but {} token type ids",
+            ids.len(),
+            type_ids.len()
+        ));
+    }
+    if ids.len() > cfg.max_position_embeddings {
+        return invalid(format!(
+            "{} tokens exceed max_position_embeddings {}",
+            ids.len(),
+            cfg.max_position_embeddings
+        ));
+    }
+    if let Some(&id) = ids.iter().find(|&&id| id as usize >= cfg.vocab_size) {
+        return invalid(format!(
+            "input id {id} is outside the vocabulary of {}",
+            cfg.vocab_size
+        ));
+    }
+    if let Some(&ty) = type_ids
+        .iter()
+        .find(|&&ty| ty as usize >= cfg.type_vocab_size)
+    {
+        return invalid(format!(
+            "token type id {ty} is outside type_vocab_size {}",
+            cfg.type_vocab_size
+        ));
+    }
+    Ok(())
+}
+
 /// Mean over the `T` rows of `[T, H]`, then L2-normalised, as
 /// sentence-transformers' MiniLM pipeline does. Sums in f64 so long inputs do
 /// not lose precision.
-fn mean_pool_normalised(rows: &[f32], h: usize) -> Vec<f32> {
+pub(crate) fn mean_pool_normalised(rows: &[f32], h: usize) -> Vec<f32> {
     let t = rows.len() / h.max(1);
     let mut sum = vec![0f64; h];
-    for row in rows.chunks_exact(h) {
+    for row in rows.chunks_exact(h.max(1)) {
         for (s, &v) in sum.iter_mut().zip(row) {
             *s += f64::from(v);
         }

@@ -11,7 +11,8 @@ use super::buffers;
 use super::kernels::{check_head_dim, Activation, Recorder};
 use super::weights::GpuWeights;
 use super::{GpuContext, GpuError};
-use crate::bert::{BertConfig, ForwardOutput, NdArray};
+use crate::bert::model::{mean_pool_normalised, validate_ids};
+use crate::bert::{BertConfig, BertError, ForwardOutput, NdArray};
 
 /// A BERT encoder whose weights live on the GPU.
 #[derive(Debug)]
@@ -73,7 +74,10 @@ impl GpuBert {
     /// Runs the encoder on ids (one sequence, special tokens included) and
     /// returns what [`crate::BertModel::forward_ids`] returns.
     pub async fn forward(&self, ids: &[u32], type_ids: &[u32]) -> Result<ForwardOutput, GpuError> {
-        validate(&self.config, ids, type_ids)?;
+        validate_ids(&self.config, ids, type_ids).map_err(|e| match e {
+            BertError::InvalidInput(m) => GpuError::InvalidInput(m),
+            other => GpuError::Model(other),
+        })?;
         let cfg = &self.config;
         let (t, h, heads) = (ids.len(), cfg.hidden_size, cfg.num_attention_heads);
         let n_layers = cfg.num_hidden_layers;
@@ -221,59 +225,4 @@ impl GpuBert {
         }
         Ok(())
     }
-}
-
-/// The CPU path's input checks: ids must index the embedding tables, which
-/// the GPU would otherwise read out of bounds silently.
-fn validate(cfg: &BertConfig, ids: &[u32], type_ids: &[u32]) -> Result<(), GpuError> {
-    let invalid = |m: String| Err(GpuError::InvalidInput(m));
-    if ids.is_empty() {
-        return invalid("no input ids (even empty text has [CLS] and [SEP])".into());
-    }
-    if ids.len() != type_ids.len() {
-        return invalid(format!(
-            "{} input ids but {} token type ids",
-            ids.len(),
-            type_ids.len()
-        ));
-    }
-    if ids.len() > cfg.max_position_embeddings {
-        return invalid(format!(
-            "{} tokens exceed max_position_embeddings {}",
-            ids.len(),
-            cfg.max_position_embeddings
-        ));
-    }
-    if let Some(&id) = ids.iter().find(|&&id| id as usize >= cfg.vocab_size) {
-        return invalid(format!(
-            "input id {id} is outside the vocabulary of {}",
-            cfg.vocab_size
-        ));
-    }
-    if let Some(&ty) = type_ids
-        .iter()
-        .find(|&&ty| ty as usize >= cfg.type_vocab_size)
-    {
-        return invalid(format!(
-            "token type id {ty} is outside type_vocab_size {}",
-            cfg.type_vocab_size
-        ));
-    }
-    Ok(())
-}
-
-/// Mean over the `T` rows of `[T, H]`, L2-normalised, summed in f64: the
-/// same arithmetic as the CPU path's sentence embedding.
-fn mean_pool_normalised(rows: &[f32], h: usize) -> Vec<f32> {
-    let t = rows.len() / h.max(1);
-    let mut sum = vec![0f64; h];
-    for row in rows.chunks_exact(h.max(1)) {
-        for (s, &v) in sum.iter_mut().zip(row) {
-            *s += f64::from(v);
-        }
-    }
-    let mean: Vec<f64> = sum.iter().map(|s| s / t.max(1) as f64).collect();
-    // sentence-transformers divides by max(norm, 1e-12).
-    let norm = mean.iter().map(|m| m * m).sum::<f64>().sqrt().max(1e-12);
-    mean.iter().map(|m| (m / norm) as f32).collect()
 }

@@ -293,6 +293,9 @@ pub fn f32_bytes(values: &[f32]) -> Vec<u8> {
 }
 
 #[cfg(not(target_arch = "wasm32"))]
+#[cfg(all(feature = "gpu", not(target_arch = "wasm32")))]
+pub mod gpu;
+
 pub mod files {
     //! Fixture locations and the models built from them (native only; the
     //! wasm test embeds its fixtures).

@@ -187,15 +187,7 @@ fn short_label(part: Part) -> &'static str {
 
 /// 1774464 → "1,774,464".
 fn group_thousands(n: usize) -> String {
-    let digits = n.to_string();
-    let mut out = String::new();
-    for (i, c) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i) % 3 == 0 {
-            out.push(',');
-        }
-        out.push(c);
-    }
-    out
+    super::positional::prose::group_thousands(&n.to_string())
 }
 
 #[cfg(test)]

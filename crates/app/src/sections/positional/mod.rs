@@ -1,7 +1,7 @@
 //! Section 1: positional encoding — why a Transformer needs to be told where
 //! each word stands, and how sines and cosines do it.
 
-mod prose;
+pub mod prose;
 pub mod state;
 mod toy_embeddings;
 

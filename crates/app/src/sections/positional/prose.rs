@@ -113,7 +113,11 @@ fn format_big(x: f64) -> String {
     if !x.is_finite() || x >= 1e12 {
         return format!("{x:.3e}");
     }
-    let digits = format!("{:.0}", x);
+    group_thousands(&format!("{:.0}", x))
+}
+
+/// "1774464" → "1,774,464" (a string of ASCII digits).
+pub fn group_thousands(digits: &str) -> String {
     let mut out = String::new();
     for (i, c) in digits.chars().enumerate() {
         if i > 0 && (digits.len() - i) % 3 == 0 {
