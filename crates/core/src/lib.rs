@@ -4,6 +4,7 @@
 
 pub mod analysis;
 pub mod attention;
+pub mod backend;
 pub mod bert;
 pub mod encoding;
 #[cfg(feature = "gpu")]
@@ -11,6 +12,7 @@ pub mod gpu;
 pub mod rng;
 pub mod similarity;
 
+pub use backend::Backend;
 pub use bert::{
     Bert, BertConfig, BertError, BertModel, BertOutput, Encoding, ForwardOutput, HiddenAct,
     NdArray, Qkv, Tokenizer,

@@ -178,3 +178,70 @@ fn native_futures_are_send() {
     );
     assert_send(&GpuContext::new());
 }
+
+/// One forward API over both backends: the same tokenized input gives the
+/// same tokens and, within the tolerances, the same numbers.
+#[test]
+fn encoder_runs_either_backend_with_one_api() {
+    use attend_core::gpu::Encoder;
+    use attend_core::{Backend, Encoding};
+    let Some(ctx) = gpu() else { return };
+    let golden: TinyGolden =
+        serde_json::from_slice(&read(tiny_dir().join("golden.json"))).expect("golden parses");
+    let rec = &golden.inputs[2];
+    let enc = Encoding {
+        tokens: rec.input_ids.iter().map(|id| format!("#{id}")).collect(),
+        input_ids: rec.input_ids.clone(),
+        token_type_ids: rec.token_type_ids.clone(),
+        truncated: 0,
+    };
+    let (cpu_model, gpu_model) = (tiny_model(), tiny_gpu(ctx));
+    let cpu = Encoder::Cpu(&cpu_model);
+    let gpu = Encoder::Gpu(&gpu_model);
+    assert_eq!((cpu.backend(), gpu.backend()), (Backend::Cpu, Backend::Gpu));
+    let on_cpu = pollster::block_on(cpu.forward(&enc)).expect("CPU forward");
+    let on_gpu = pollster::block_on(gpu.forward(&enc)).expect("GPU forward");
+    assert_eq!(on_gpu.tokens, enc.tokens);
+    assert_eq!(on_gpu.token_type_ids, rec.token_type_ids);
+    let dev = deviation("encoder gpu vs cpu", (&on_gpu).into(), (&on_cpu).into());
+    eprintln!(
+        "encoder: GPU vs CPU attention max|Δ| {:.3e}, hidden {:.3e}",
+        dev.attention, dev.hidden
+    );
+    dev.assert_within_tolerance("encoder gpu vs cpu");
+    // Bad ids are the CPU path's error on both backends, not a GPU fault.
+    let mut bad = enc.clone();
+    bad.input_ids[1] = u32::MAX;
+    for encoder in [cpu, gpu] {
+        let err = pollster::block_on(encoder.forward(&bad)).expect_err("id out of range");
+        assert!(
+            matches!(err, GpuError::Model(_) | GpuError::InvalidInput(_)),
+            "{:?}: {err}",
+            encoder.backend()
+        );
+    }
+}
+
+/// A lost device turns every later call into `DeviceLost` (never a panic or
+/// a hang), which is what the app's fallback to the CPU keys on. Uses its own
+/// context: the shared one must stay alive for the other tests.
+#[test]
+fn a_lost_device_fails_every_later_forward() {
+    if gpu().is_none() {
+        return;
+    }
+    let ctx = pollster::block_on(GpuContext::new()).expect("second context");
+    let bert = tiny_gpu(&ctx);
+    pollster::block_on(bert.forward(&[1, 2, 3], &[0, 0, 0])).expect("healthy forward");
+    assert!(!ctx.is_lost());
+    ctx.simulate_device_loss();
+    assert!(ctx.is_lost());
+    for attempt in 0..2 {
+        let err = pollster::block_on(bert.forward(&[1, 2, 3], &[0, 0, 0]))
+            .expect_err("forward on a lost device");
+        assert!(
+            matches!(err, GpuError::DeviceLost(_)),
+            "attempt {attempt}: {err}"
+        );
+    }
+}

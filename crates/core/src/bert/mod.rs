@@ -104,16 +104,6 @@ impl BertModel {
     /// Runs the encoder on a tokenized input and attaches the tokens.
     pub fn forward(&self, enc: &Encoding) -> Result<BertOutput, BertError> {
         let out = self.forward_ids(&enc.input_ids, &enc.token_type_ids)?;
-        Ok(BertOutput {
-            tokens: enc.tokens.clone(),
-            input_ids: enc.input_ids.clone(),
-            token_type_ids: enc.token_type_ids.clone(),
-            truncated: enc.truncated,
-            attentions: out.attentions,
-            hidden_states: out.hidden_states,
-            last_hidden_state: out.last_hidden_state,
-            embedding: out.embedding,
-            pooler_output: out.pooler_output,
-        })
+        Ok(BertOutput::from_forward(enc, out))
     }
 }

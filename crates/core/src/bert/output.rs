@@ -9,7 +9,7 @@ use serde::de::Error as _;
 use serde::ser::SerializeSeq;
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
-use super::BertError;
+use super::{BertError, Encoding};
 
 /// A dense row-major `f32` array with its shape.
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -197,6 +197,22 @@ pub struct BertOutput {
 }
 
 impl BertOutput {
+    /// Attaches the tokens of `enc` to a forward pass over its ids (from
+    /// either backend).
+    pub fn from_forward(enc: &Encoding, out: ForwardOutput) -> Self {
+        BertOutput {
+            tokens: enc.tokens.clone(),
+            input_ids: enc.input_ids.clone(),
+            token_type_ids: enc.token_type_ids.clone(),
+            truncated: enc.truncated,
+            attentions: out.attentions,
+            hidden_states: out.hidden_states,
+            last_hidden_state: out.last_hidden_state,
+            embedding: out.embedding,
+            pooler_output: out.pooler_output,
+        }
+    }
+
     /// Sequence length `T` (special tokens included).
     pub fn num_tokens(&self) -> usize {
         self.input_ids.len()

@@ -120,6 +120,27 @@ impl GpuContext {
             .min(self.limits.max_buffer_size)
     }
 
+    /// Destroys the device, as a driver reset would: every later call fails
+    /// with [`GpuError::DeviceLost`]. For testing and demonstrating the
+    /// fallback to the CPU; a real loss arrives through the device-lost
+    /// callback instead, at a moment nobody chooses.
+    pub fn simulate_device_loss(&self) {
+        record(
+            &self.failure,
+            GpuError::DeviceLost("the device was destroyed on request".into()),
+        );
+        self.device.destroy();
+    }
+
+    /// Whether a device loss has been seen (the context is then unusable).
+    pub fn is_lost(&self) -> bool {
+        self.failure
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+            .as_ref()
+            .is_some_and(|e| matches!(e, GpuError::DeviceLost(_)))
+    }
+
     /// Fails with the first device loss or stray error seen since the last
     /// check. A lost device stays lost, so that error is kept.
     pub(crate) fn check_healthy(&self) -> Result<(), GpuError> {

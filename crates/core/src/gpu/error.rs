@@ -71,6 +71,25 @@ pub enum GpuError {
 }
 
 impl GpuError {
+    /// A model error, with bad input kept as [`GpuError::InvalidInput`] so
+    /// both backends report it the same way.
+    pub(crate) fn from_model(err: BertError) -> Self {
+        match err {
+            BertError::InvalidInput(m) => GpuError::InvalidInput(m),
+            other => GpuError::Model(other),
+        }
+    }
+
+    /// True for failures of the GPU itself (lost device, driver, memory,
+    /// readback), after which the CPU should take over; false for bad input
+    /// or bad model files, which the CPU would reject too.
+    pub fn is_device_failure(&self) -> bool {
+        !matches!(
+            self,
+            GpuError::InvalidInput(_) | GpuError::Model(_) | GpuError::TooLarge { .. }
+        )
+    }
+
     /// Maps an error caught by a wgpu error scope.
     pub(crate) fn from_wgpu(err: wgpu::Error) -> Self {
         match err {

@@ -12,7 +12,7 @@ use super::kernels::{check_head_dim, Activation, Recorder};
 use super::weights::GpuWeights;
 use super::{GpuContext, GpuError};
 use crate::bert::model::{mean_pool_normalised, validate_ids};
-use crate::bert::{BertConfig, BertError, ForwardOutput, NdArray};
+use crate::bert::{BertConfig, ForwardOutput, NdArray};
 
 /// A BERT encoder whose weights live on the GPU.
 #[derive(Debug)]
@@ -74,10 +74,7 @@ impl GpuBert {
     /// Runs the encoder on ids (one sequence, special tokens included) and
     /// returns what [`crate::BertModel::forward_ids`] returns.
     pub async fn forward(&self, ids: &[u32], type_ids: &[u32]) -> Result<ForwardOutput, GpuError> {
-        validate_ids(&self.config, ids, type_ids).map_err(|e| match e {
-            BertError::InvalidInput(m) => GpuError::InvalidInput(m),
-            other => GpuError::Model(other),
-        })?;
+        validate_ids(&self.config, ids, type_ids).map_err(GpuError::from_model)?;
         let cfg = &self.config;
         let (t, h, heads) = (ids.len(), cfg.hidden_size, cfg.num_attention_heads);
         let n_layers = cfg.num_hidden_layers;

@@ -6,6 +6,7 @@
 //!
 //! One concept per file: [`context`] (adapter, device, compiled kernels),
 //! `kernels` (the WGSL files in `shaders/` and their dispatch parameters),
+//! [`encoder`] (either backend behind one forward API),
 //! `buffers` (upload, one submission, readback), `weights` (safetensors →
 //! GPU buffers, once), [`forward`] ([`GpuBert`]), [`ops`] (single kernels,
 //! for tests and teaching), [`error`].
@@ -21,6 +22,7 @@
 
 mod buffers;
 pub mod context;
+pub mod encoder;
 pub mod error;
 pub mod forward;
 mod kernels;
@@ -28,6 +30,7 @@ pub mod ops;
 mod weights;
 
 pub use context::{AdapterSummary, GpuContext};
+pub use encoder::Encoder;
 pub use error::GpuError;
 pub use forward::GpuBert;
 pub use kernels::Activation;
