@@ -16,7 +16,8 @@ pub fn serve_forever(dist: &Path, port: u16) -> Result<()> {
     Ok(())
 }
 
-/// Serves `dist` on a free port from a background thread; returns the base URL.
+/// Serves `dist` (or any folder) on a free port from a background thread;
+/// returns the base URL.
 pub fn spawn(dist: &Path) -> Result<(String, JoinHandle<()>)> {
     let server = bind(0)?;
     let url = format!("http://127.0.0.1:{}/", local_port(&server));
@@ -39,7 +40,9 @@ fn handle_requests(server: &Server, dist: &Path) {
         let response = match path.and_then(|p| std::fs::read(&p).ok().map(|b| (p, b))) {
             Some((path, bytes)) => Response::from_data(bytes)
                 .with_header(header("Content-Type", content_type(&path)))
-                .with_header(header("Cache-Control", "no-cache")),
+                .with_header(header("Cache-Control", "no-cache"))
+                // The WebGPU test page (another port) fetches the model from here.
+                .with_header(header("Access-Control-Allow-Origin", "*")),
             None => Response::from_string("not found").with_status_code(404),
         };
         // A client that hung up is not our problem.

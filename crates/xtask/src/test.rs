@@ -50,6 +50,7 @@ pub fn all(root: &Path) -> Result<()> {
             .env("ATTEND_REQUIRE_GPU", if require_gpu { "1" } else { "0" }),
     )?;
     run_wasm_tests(root)?;
+    run_webgpu_tests(root)?;
 
     build::site(root)?;
     let (url, _server) = server::spawn(&root.join("dist"))?;
@@ -76,19 +77,45 @@ pub fn all(root: &Path) -> Result<()> {
 fn run_wasm_tests(root: &Path) -> Result<()> {
     cmd::run(
         "wasm-bindgen tests in headless Chromium",
-        cargo()
-            .args(["test", "--target", WASM_TARGET])
-            .args(WASM_CRATES.iter().flat_map(|c| ["-p", c]))
-            .env(
-                "CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUNNER",
-                "wasm-bindgen-test-runner",
-            )
-            .env("CHROMEDRIVER", CHROMEDRIVER)
-            .env("WASM_BINDGEN_USE_BROWSER", "1")
-            .env("WASM_BINDGEN_TEST_TIMEOUT", "300")
-            .env(
-                "WASM_BINDGEN_TEST_WEBDRIVER_JSON",
-                root.join("tests/webdriver.json"),
-            ),
+        wasm_test_command(root).args(WASM_CRATES.iter().flat_map(|c| ["-p", c])),
     )
+}
+
+/// The GPU forward pass on Chromium's WebGPU (SwiftShader when there is no
+/// GPU): tiny BERT and one MiniLM sentence against the goldens. The test
+/// page fetches MiniLM from a local server, whose address is compiled in.
+fn run_webgpu_tests(root: &Path) -> Result<()> {
+    let (url, _server) = server::spawn(&root.join("static/models"))?;
+    cmd::run(
+        "WebGPU tests in headless Chromium (GPU forward pass vs goldens)",
+        wasm_test_command(root)
+            .args([
+                "-p",
+                "attend-core",
+                "--features",
+                "gpu",
+                "--test",
+                "gpu_web",
+            ])
+            .env("ATTEND_MODEL_URL", format!("{url}{}/", model::MODEL_NAME)),
+    )
+}
+
+/// `cargo test --target wasm32…` with the wasm-bindgen runner in Chromium.
+fn wasm_test_command(root: &Path) -> std::process::Command {
+    let mut command = cargo();
+    command
+        .args(["test", "--target", WASM_TARGET])
+        .env(
+            "CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUNNER",
+            "wasm-bindgen-test-runner",
+        )
+        .env("CHROMEDRIVER", CHROMEDRIVER)
+        .env("WASM_BINDGEN_USE_BROWSER", "1")
+        .env("WASM_BINDGEN_TEST_TIMEOUT", "300")
+        .env(
+            "WASM_BINDGEN_TEST_WEBDRIVER_JSON",
+            root.join("tests/webdriver.json"),
+        );
+    command
 }

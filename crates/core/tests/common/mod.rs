@@ -292,10 +292,10 @@ pub fn f32_bytes(values: &[f32]) -> Vec<u8> {
     values.iter().flat_map(|v| v.to_le_bytes()).collect()
 }
 
-#[cfg(not(target_arch = "wasm32"))]
 #[cfg(all(feature = "gpu", not(target_arch = "wasm32")))]
 pub mod gpu;
 
+#[cfg(not(target_arch = "wasm32"))]
 pub mod files {
     //! Fixture locations and the models built from them (native only; the
     //! wasm test embeds its fixtures).
