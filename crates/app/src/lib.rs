@@ -2,6 +2,7 @@
 //! touches the DOM, the canvas, the network and workers; the numbers come
 //! from `attend-core` and the pictures from `attend-charts`.
 
+mod backend_panel;
 mod chart_canvas;
 mod classroom;
 pub mod model;

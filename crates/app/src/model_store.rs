@@ -3,7 +3,7 @@
 
 use crate::model::client::{AttentionResult, ClientEvent, ModelClient};
 pub use crate::model::fetch::FileProgress;
-use crate::model::protocol::{ModelInfo, TokenizerKind};
+use crate::model::protocol::{BackendChoice, BackendStatus, ModelInfo, TokenizerKind};
 use leptos::prelude::*;
 use std::rc::Rc;
 
@@ -45,7 +45,16 @@ pub struct ModelStore {
     pub run_error: RwSignal<Option<String>>,
     /// What has been asked of the worker most recently (text, pair, Q/K/V layer).
     requested: StoredValue<Option<RunKey>>,
+    /// The reader's backend setting, sent with every run.
+    pub backend: RwSignal<BackendChoice>,
+    /// What the worker last said about WebGPU and the calibration.
+    pub backend_status: RwSignal<BackendStatus>,
+    /// The last backend notice (a fallback, a bad link), until dismissed.
+    pub backend_notice: RwSignal<Option<String>>,
 }
+
+/// Where the backend setting is remembered between visits.
+const BACKEND_KEY: &str = "attend.backend";
 
 impl ModelStore {
     pub fn new() -> Self {
@@ -56,6 +65,9 @@ impl ModelStore {
             results: RwSignal::new_local(Vec::new()),
             run_error: RwSignal::new(None),
             requested: StoredValue::new(None),
+            backend: RwSignal::new(stored_backend().unwrap_or_default()),
+            backend_status: RwSignal::new(BackendStatus::default()),
+            backend_notice: RwSignal::new(None),
         }
     }
 
@@ -75,6 +87,7 @@ impl ModelStore {
         }
         let store = *self;
         let client = ModelClient::spawn(move |event| store.on_event(event))?;
+        client.set_backend(self.backend.get_untracked());
         self.client.set_value(Some(client.clone()));
         Ok(client)
     }
@@ -134,6 +147,39 @@ impl ModelStore {
                 self.requested.set_value(None);
                 self.run_error.set(Some(message));
             }
+            ClientEvent::Backend(status) => {
+                if let Some(notice) = status.notice.clone() {
+                    self.backend_notice.set(Some(notice));
+                }
+                self.backend_status.set(status);
+            }
+        }
+    }
+
+    /// Uses `choice` from now on; with `remember`, also on later visits (a
+    /// link's `backend=` applies to this visit only). Results already shown
+    /// are computed again, so the choice is visible at once.
+    pub fn set_backend(&self, choice: BackendChoice, remember: bool) {
+        if remember {
+            if let Some(storage) = window().local_storage().ok().flatten() {
+                let _ = storage.set_item(BACKEND_KEY, choice.slug());
+            }
+        }
+        if self.backend.get_untracked() == choice {
+            return;
+        }
+        self.backend.set(choice);
+        if let Some(client) = self.client.get_value() {
+            client.set_backend(choice);
+        }
+        self.requested.set_value(None);
+        self.results.set(Vec::new());
+    }
+
+    /// Destroys the GPU device in the worker, to see the fallback happen.
+    pub fn simulate_gpu_loss(&self) {
+        if let Some(client) = self.client.get_value() {
+            client.simulate_gpu_loss();
         }
     }
 
@@ -260,6 +306,11 @@ impl ModelStore {
             client.run(key.0, key.1, key.2);
         }
     }
+}
+
+fn stored_backend() -> Option<BackendChoice> {
+    let storage = window().local_storage().ok().flatten()?;
+    BackendChoice::parse(&storage.get_item(BACKEND_KEY).ok().flatten()?)
 }
 
 fn find_qkv(

@@ -13,8 +13,10 @@ use wasm_bindgen::JsCast;
 pub fn App() -> impl IntoView {
     let route = RwSignal::new(navigation::route_from_location());
     provide_context(CurrentRoute(route));
-    crate::model_store::ModelStore::provide();
+    let store = crate::model_store::ModelStore::provide();
     let presenter = Presenter::provide();
+    // `backend=` works in any section's link.
+    Effect::new(move |_| route.with(|r| crate::backend_panel::apply_link(store, r)));
 
     // Back/Forward and hand-edited links.
     let on_hash = window_event_listener_untyped("hashchange", move |_| {

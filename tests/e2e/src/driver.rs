@@ -34,7 +34,7 @@ impl Browser {
     /// Starts chromedriver and a fresh headless Chromium (new profile, no
     /// network chatter, WebGPU allowed) with the given window size.
     pub fn start(width: u32, height: u32) -> Result<Browser> {
-        Self::start_with_downloads(width, height, None)
+        Self::start_with(width, height, None, false)
     }
 
     /// Like [`Browser::start`]; downloads go to `downloads` when given.
@@ -42,6 +42,24 @@ impl Browser {
         width: u32,
         height: u32,
         downloads: Option<&Path>,
+    ) -> Result<Browser> {
+        Self::start_with(width, height, downloads, false)
+    }
+
+    /// Like [`Browser::start`], with WebGPU (`--enable-unsafe-webgpu`:
+    /// SwiftShader where there is no GPU). Only the WebGPU tests ask for it:
+    /// everywhere else the model runs on the CPU, as on a browser without
+    /// WebGPU, and an emulated GPU does not compete for the test machine's
+    /// cores.
+    pub fn start_with_webgpu(width: u32, height: u32) -> Result<Browser> {
+        Self::start_with(width, height, None, true)
+    }
+
+    fn start_with(
+        width: u32,
+        height: u32,
+        downloads: Option<&Path>,
+        webgpu: bool,
     ) -> Result<Browser> {
         let chromedriver =
             std::env::var("CHROMEDRIVER").unwrap_or_else(|_| "/usr/bin/chromedriver".into());
@@ -84,7 +102,7 @@ impl Browser {
                     "args": [
                         "--headless=new", "--no-sandbox", "--disable-quic", "--no-first-run",
                         "--disable-background-networking", "--disable-component-update",
-                        "--disable-sync", "--disable-dev-shm-usage", "--enable-unsafe-webgpu",
+                        "--disable-sync", "--disable-dev-shm-usage",
                         "--hide-scrollbars", "--force-device-scale-factor=1",
                         format!("--window-size={width},{height}"),
                         format!("--user-data-dir={}", browser.user_data.display()),
@@ -92,6 +110,13 @@ impl Browser {
                 }
             }}
         });
+        if webgpu {
+            if let Some(args) =
+                caps["capabilities"]["alwaysMatch"]["goog:chromeOptions"]["args"].as_array_mut()
+            {
+                args.push(json!("--enable-unsafe-webgpu"));
+            }
+        }
         if let Some(metrics) = mobile {
             caps["capabilities"]["alwaysMatch"]["goog:chromeOptions"]["mobileEmulation"] = metrics;
         }

@@ -18,7 +18,7 @@ thread_local! {
 /// exactly as the model worker does (same files, same cache).
 /// Resolves to a short description of what was loaded.
 pub async fn load(base: String) -> Result<String, JsError> {
-    let loaded = loader::load_url(&base, None, &Watch::silent())
+    let loaded = loader::load_url(&base, None, &Watch::silent(), false)
         .await
         .map_err(|e| JsError::new(&e.to_string()))?;
     let cfg = loaded.bert.model.config();

@@ -8,7 +8,9 @@
 //! has already typed past are dropped). Runs asked for before a model is
 //! loaded wait for it. The bookkeeping is [`RequestQueue`], plain Rust.
 
-use super::protocol::{FromWorker, ModelInfo, QkvMeta, RunMeta, ToWorker, TokenizerKind};
+use super::protocol::{
+    BackendChoice, BackendStatus, FromWorker, ModelInfo, QkvMeta, RunMeta, ToWorker, TokenizerKind,
+};
 use super::wire::{self, Packed};
 use std::cell::{Cell, RefCell};
 use std::rc::{Rc, Weak};
@@ -41,6 +43,8 @@ pub enum ClientEvent {
     /// The worker itself failed (its script or WebAssembly did not start,
     /// or it crashed). Its model is gone; the next load starts a new worker.
     WorkerError(String),
+    /// WebGPU's state or the calibration changed, or there is a notice.
+    Backend(BackendStatus),
 }
 
 /// One run's answer: the tokens, every attention map and the embedding.
@@ -320,6 +324,8 @@ struct Inner {
     on_event: Box<dyn Fn(ClientEvent)>,
     state: RefCell<State>,
     serials: Cell<u64>,
+    /// Sent with every run.
+    backend: Cell<BackendChoice>,
 }
 
 /// A handle on the model worker. Cheap to clone; every clone drives the
@@ -342,6 +348,7 @@ impl ModelClient {
                 waiting_load: None,
             }),
             serials: Cell::new(0),
+            backend: Cell::new(BackendChoice::Auto),
         });
         let handle = Inner::start_worker(&inner)?;
         inner.state.borrow_mut().worker = Some(handle);
@@ -375,6 +382,19 @@ impl ModelClient {
             &header,
             &[config.as_ref(), weights.as_ref(), tokenizer.as_ref()],
         ));
+    }
+
+    /// The backend setting for the runs sent from now on.
+    pub fn set_backend(&self, choice: BackendChoice) {
+        self.inner.backend.set(choice);
+    }
+
+    /// Destroys the worker's GPU device (see [`ToWorker::SimulateGpuLoss`]).
+    pub fn simulate_gpu_loss(&self) {
+        let header = wire::encode(&ToWorker::SimulateGpuLoss);
+        if let Err(why) = self.inner.post(&wire::pack(&header, &[])) {
+            web_sys::console::error_1(&format!("Attend: {why}").into());
+        }
     }
 
     /// Runs the model on `text` (and `pair`); the newest request wins.
@@ -502,6 +522,7 @@ impl Inner {
             text: request.text,
             pair: request.pair,
             qkv_layer: request.qkv_layer,
+            backend: self.backend.get(),
         });
         if let Err(why) = self.post(&wire::pack(&header, &[])) {
             let deliver = self.state.borrow_mut().queue.answered(request.request_id);
@@ -582,6 +603,7 @@ impl Inner {
                     }
                 }
             }
+            FromWorker::Backend { status } => self.emit(ClientEvent::Backend(status)),
             FromWorker::RunFailed {
                 request_id,
                 message,
@@ -721,6 +743,8 @@ mod tests {
             layers,
             heads,
             forward_ms: 1.0,
+            backend: crate::model::protocol::Backend::Cpu,
+            backend_notice: None,
             qkv: None,
         }
     }

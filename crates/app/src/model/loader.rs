@@ -221,6 +221,15 @@ pub struct Loaded {
     pub bert: Bert,
     pub info: ModelInfo,
     pub cache_writes: CacheWrites,
+    /// The raw files again, when the caller asked to keep them (the worker
+    /// uploads them to the GPU after answering).
+    pub bytes: Option<ModelBytes>,
+}
+
+/// `config.json` and the weights file as fetched or picked.
+pub struct ModelBytes {
+    pub config: Vec<u8>,
+    pub weights: Vec<u8>,
 }
 
 /// Files fetched from the network for a model that loaded fine: stored in
@@ -329,10 +338,12 @@ impl Session<'_> {
 
 /// Loads the model at `base`: `weights` names the weights file, or (None)
 /// the manifest's `default_weights`, or [`DEFAULT_WEIGHTS`].
+/// With `keep_bytes`, [`Loaded::bytes`] holds config and weights.
 pub async fn load_url(
     base: &str,
     weights: Option<&str>,
     watch: &Watch<'_>,
+    keep_bytes: bool,
 ) -> Result<Loaded, LoadError> {
     let started = js_sys::Date::now();
     let mut session = Session {
@@ -393,6 +404,10 @@ pub async fn load_url(
         Err(message) => return Err(session.fail(message).await),
     };
     let info = model_info(&bert, &name, &weights_file, js_sys::Date::now() - started);
+    let bytes = keep_bytes.then(|| ModelBytes {
+        config: config.clone(),
+        weights: weights.clone(),
+    });
     let candidates = [
         ("manifest.json", manifest),
         ("config.json", Some(config)),
@@ -411,6 +426,7 @@ pub async fn load_url(
             cache: session.cache,
             files,
         },
+        bytes,
     })
 }
 
@@ -421,6 +437,7 @@ pub fn load_files(
     weights: &[u8],
     tokenizer_kind: TokenizerKind,
     tokenizer: &[u8],
+    keep_bytes: bool,
 ) -> Result<Loaded, String> {
     let started = js_sys::Date::now();
     let weights_file = weights_label(name);
@@ -430,6 +447,10 @@ pub fn load_files(
         bert,
         info,
         cache_writes: CacheWrites::default(),
+        bytes: keep_bytes.then(|| ModelBytes {
+            config: config.to_vec(),
+            weights: weights.to_vec(),
+        }),
     })
 }
 

@@ -5,11 +5,14 @@
 //! page's side, [`worker`] the worker's, [`protocol`] what they say to each
 //! other and [`wire`] how it travels. [`loader`] and [`fetch`] turn a base
 //! URL or picked files into a model, for the worker and for the benchmark
-//! page ([`bench`]) alike.
+//! page ([`bench`]) alike. [`calibration`] decides between the CPU and
+//! WebGPU for each input; [`gpu_worker`] is the worker's WebGPU side.
 
 pub mod bench;
+pub mod calibration;
 pub mod client;
 pub mod fetch;
+pub mod gpu_worker;
 pub mod loader;
 pub mod protocol;
 pub mod wire;

@@ -5,6 +5,7 @@
 //! `postMessage`'s transfer list — attention maps of long inputs are
 //! megabytes, far too big to go through JSON.
 
+pub use attend_core::Backend;
 use serde::{Deserialize, Serialize};
 
 /// Page → worker.
@@ -34,7 +35,126 @@ pub enum ToWorker {
         /// (0-based), for the self-attention walk-through.
         #[serde(default, skip_serializing_if = "Option::is_none")]
         qkv_layer: Option<usize>,
+        /// Which backend to use (automatic unless the reader chose).
+        #[serde(default)]
+        backend: BackendChoice,
     },
+    /// Destroys the GPU device, as a driver reset would, so the fallback
+    /// to the CPU can be seen (and tested). The next GPU run discovers it.
+    SimulateGpuLoss,
+}
+
+/// The reader's backend setting (`backend=` in links).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum BackendChoice {
+    /// WebGPU when a short calibration finds it faster for the input's length.
+    #[default]
+    Auto,
+    Cpu,
+    Gpu,
+}
+
+impl BackendChoice {
+    pub const ALL: [BackendChoice; 3] =
+        [BackendChoice::Auto, BackendChoice::Cpu, BackendChoice::Gpu];
+
+    pub fn slug(self) -> &'static str {
+        match self {
+            BackendChoice::Auto => "auto",
+            BackendChoice::Cpu => "cpu",
+            BackendChoice::Gpu => "gpu",
+        }
+    }
+
+    pub fn label(self) -> &'static str {
+        match self {
+            BackendChoice::Auto => "Automatic (the faster one)",
+            BackendChoice::Cpu => "CPU",
+            BackendChoice::Gpu => "WebGPU",
+        }
+    }
+
+    pub fn parse(raw: &str) -> Option<BackendChoice> {
+        let raw = raw.trim();
+        BackendChoice::ALL
+            .into_iter()
+            .find(|c| c.slug().eq_ignore_ascii_case(raw))
+    }
+}
+
+/// How WebGPU stands in the worker.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "state", rename_all = "snake_case")]
+pub enum GpuState {
+    /// Not looked at yet (no model loaded).
+    Unknown,
+    /// The weights are being uploaded to the GPU.
+    Starting,
+    Ready {
+        adapter: GpuAdapter,
+    },
+    /// This browser or machine has no usable WebGPU.
+    Unavailable {
+        reason: String,
+    },
+    /// WebGPU worked, then failed (device lost, shader or memory error);
+    /// the CPU runs everything from now on.
+    Failed {
+        reason: String,
+    },
+}
+
+/// The adapter, for display.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct GpuAdapter {
+    /// E.g. "NVIDIA GeForce RTX 4060" or "google swiftshader".
+    pub name: String,
+    /// A software rasteriser (no GPU), which the browser flags as a fallback adapter.
+    pub software: bool,
+}
+
+/// One length bucket's calibration: both backends timed on the same input.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct CalibrationPoint {
+    /// Inputs of up to this many tokens use this measurement.
+    pub max_tokens: usize,
+    /// The input that was timed.
+    pub tokens: usize,
+    pub cpu_ms: f64,
+    /// None when the input could not run on the GPU (too big for its buffers).
+    pub gpu_ms: Option<f64>,
+}
+
+impl CalibrationPoint {
+    /// The faster backend (the CPU on a tie: it needs no upload).
+    pub fn winner(&self) -> Backend {
+        if self.gpu_ms.is_some_and(|gpu_ms| gpu_ms < self.cpu_ms) {
+            Backend::Gpu
+        } else {
+            Backend::Cpu
+        }
+    }
+}
+
+/// Everything the page shows about backends.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct BackendStatus {
+    pub gpu: GpuState,
+    /// Measured buckets, shortest first.
+    pub calibration: Vec<CalibrationPoint>,
+    /// Something the reader should know now (a fallback, a mismatch).
+    pub notice: Option<String>,
+}
+
+impl Default for BackendStatus {
+    fn default() -> Self {
+        BackendStatus {
+            gpu: GpuState::Unknown,
+            calibration: Vec::new(),
+            notice: None,
+        }
+    }
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -75,6 +195,10 @@ pub enum FromWorker {
         request_id: u64,
         message: String,
     },
+    /// WebGPU's state, the calibration so far, and any fallback notice.
+    Backend {
+        status: BackendStatus,
+    },
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -101,9 +225,19 @@ pub struct RunMeta {
     pub layers: usize,
     pub heads: usize,
     pub forward_ms: f64,
+    /// Which backend computed this result.
+    #[serde(default = "cpu")]
+    pub backend: Backend,
+    /// Why this run did not use the backend that was asked for, if it did not.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub backend_notice: Option<String>,
     /// Present when the run asked for one layer's Q, K, V.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub qkv: Option<QkvMeta>,
+}
+
+fn cpu() -> Backend {
+    Backend::Cpu
 }
 
 /// Which layer's Q, K, V follow, and their shape.
@@ -125,14 +259,53 @@ mod tests {
             text: "Dog bites man".into(),
             pair: None,
             qkv_layer: None,
+            backend: BackendChoice::Gpu,
         };
         let json = serde_json::to_string(&msg).unwrap();
         assert_eq!(
             json,
-            r#"{"type":"run","request_id":7,"text":"Dog bites man","pair":null}"#
+            r#"{"type":"run","request_id":7,"text":"Dog bites man","pair":null,"backend":"gpu"}"#
         );
         assert_eq!(serde_json::from_str::<ToWorker>(&json).unwrap(), msg);
         let back: FromWorker = serde_json::from_str(r#"{"type":"started"}"#).unwrap();
         assert_eq!(back, FromWorker::Started);
+        // An older page's run (no backend field) means automatic.
+        let old: ToWorker =
+            serde_json::from_str(r#"{"type":"run","request_id":1,"text":"a","pair":null}"#)
+                .unwrap();
+        assert!(matches!(
+            old,
+            ToWorker::Run {
+                backend: BackendChoice::Auto,
+                ..
+            }
+        ));
+    }
+
+    #[test]
+    fn backend_choices_parse_from_links() {
+        for c in BackendChoice::ALL {
+            assert_eq!(BackendChoice::parse(c.slug()), Some(c));
+        }
+        assert_eq!(BackendChoice::parse("GPU"), Some(BackendChoice::Gpu));
+        assert_eq!(BackendChoice::parse("webgl"), None);
+    }
+
+    #[test]
+    fn the_faster_backend_wins_and_a_tie_keeps_the_cpu() {
+        let point = |cpu_ms, gpu_ms: f64| CalibrationPoint {
+            max_tokens: 16,
+            tokens: 9,
+            cpu_ms,
+            gpu_ms: Some(gpu_ms),
+        };
+        assert_eq!(point(40.0, 12.5).winner(), Backend::Gpu);
+        assert_eq!(point(40.0, 812.0).winner(), Backend::Cpu);
+        assert_eq!(point(5.0, 5.0).winner(), Backend::Cpu);
+        let too_big = CalibrationPoint {
+            gpu_ms: None,
+            ..point(900.0, 1.0)
+        };
+        assert_eq!(too_big.winner(), Backend::Cpu);
     }
 }

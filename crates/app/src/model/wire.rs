@@ -81,7 +81,8 @@ pub fn js_to_floats(buffers: &[JsValue], index: usize, what: &str) -> Result<Vec
 mod tests {
     use super::*;
     use crate::model::protocol::{
-        FromWorker, ModelInfo, QkvMeta, RunMeta, ToWorker, TokenizerKind,
+        Backend, BackendChoice, BackendStatus, CalibrationPoint, FromWorker, GpuAdapter, GpuState,
+        ModelInfo, QkvMeta, RunMeta, ToWorker, TokenizerKind,
     };
 
     fn round_trip<T: Serialize + DeserializeOwned + PartialEq + std::fmt::Debug>(msg: T) {
@@ -108,7 +109,9 @@ mod tests {
             text: "naïve café — 猫".into(),
             pair: Some("second".into()),
             qkv_layer: Some(3),
+            backend: BackendChoice::Gpu,
         });
+        round_trip(ToWorker::SimulateGpuLoss);
         round_trip(FromWorker::Started);
         round_trip(FromWorker::Progress {
             file: "model.f16.safetensors".into(),
@@ -140,11 +143,30 @@ mod tests {
                 layers: 6,
                 heads: 12,
                 forward_ms: 4.0,
+                backend: Backend::Gpu,
+                backend_notice: Some("WebGPU is not ready; this ran on the CPU.".into()),
                 qkv: Some(QkvMeta {
                     layer: 2,
                     heads: 12,
                     head_dim: 32,
                 }),
+            },
+        });
+        round_trip(FromWorker::Backend {
+            status: BackendStatus {
+                gpu: GpuState::Ready {
+                    adapter: GpuAdapter {
+                        name: "google swiftshader".into(),
+                        software: true,
+                    },
+                },
+                calibration: vec![CalibrationPoint {
+                    max_tokens: 16,
+                    tokens: 9,
+                    cpu_ms: 31.5,
+                    gpu_ms: None,
+                }],
+                notice: None,
             },
         });
         round_trip(FromWorker::RunFailed {

@@ -2,16 +2,23 @@
 //! `model-worker.js`), answers [`ToWorker`] messages with [`FromWorker`]
 //! ones, and keeps the loaded [`Bert`] for as long as the page lives.
 //!
-//! Loading is asynchronous (downloads); running is synchronous, so runs are
-//! answered in the order they arrive. A newer load cancels an older one that
-//! is still downloading; a failed load keeps the previous model.
+//! Loading is asynchronous (downloads). The page sends one run at a time
+//! (see `client`); a run on the CPU is synchronous, a run on WebGPU awaits
+//! the GPU. A newer load cancels an older one that is still downloading; a
+//! failed load keeps the previous model. After a model loads, its weights
+//! are put on the GPU in the background ([`super::gpu_worker`]).
 
+use super::calibration::Plan;
 use super::fetch::{FileProgress, Watch};
+use super::gpu_worker;
 use super::loader::{self, LoadError, Loaded};
-use super::protocol::{FromWorker, QkvMeta, RunMeta, ToWorker, TokenizerKind};
+use super::protocol::{
+    Backend, BackendChoice, FromWorker, QkvMeta, RunMeta, ToWorker, TokenizerKind,
+};
 use super::wire;
-use attend_core::Bert;
-use js_sys::Float32Array;
+use attend_core::gpu::{Encoder, GpuError};
+use attend_core::{Bert, BertOutput, Encoding};
+use js_sys::{Float32Array, Promise, Reflect};
 use std::cell::{Cell, RefCell};
 use std::rc::Rc;
 use wasm_bindgen::prelude::*;
@@ -25,6 +32,10 @@ thread_local! {
     static LOAD_GENERATION: Cell<u64> = const { Cell::new(0) };
     /// What is in progress, so a panic can be reported to the right party.
     static LOADING: Cell<bool> = const { Cell::new(false) };
+    /// The last input the automatic choice ran on the CPU, and its time:
+    /// WebGPU is timed on it as soon as it is ready, so the calibration does
+    /// not wait for the reader to type.
+    static LAST_AUTO_RUN: RefCell<Option<(Encoding, f64)>> = const { RefCell::new(None) };
     static RUNNING: Cell<Option<u64>> = const { Cell::new(None) };
 }
 
@@ -117,8 +128,40 @@ fn on_message(data: &JsValue) {
             text,
             pair,
             qkv_layer,
-        } => run(request_id, &text, pair.as_deref(), qkv_layer),
+            backend,
+        } => wasm_bindgen_futures::spawn_local(run(RunArgs {
+            request_id,
+            text,
+            pair,
+            qkv_layer,
+            choice: backend,
+        })),
+        ToWorker::SimulateGpuLoss => {
+            let notice = if gpu_worker::simulate_loss() {
+                "The GPU device was destroyed on request; the next run will find it lost and switch to the CPU."
+            } else {
+                "There is no GPU device to lose: WebGPU is not in use."
+            };
+            post_status(Some(notice.into()));
+        }
     }
+}
+
+fn post_status(notice: Option<String>) {
+    post(
+        &FromWorker::Backend {
+            status: gpu_worker::status(notice),
+        },
+        &[],
+    );
+}
+
+/// Whether this worker can see WebGPU at all (decides whether the loader
+/// keeps the raw files for the upload).
+fn has_webgpu() -> bool {
+    Reflect::get(&js_sys::global(), &"navigator".into())
+        .and_then(|n| Reflect::get(&n, &"gpu".into()))
+        .is_ok_and(|gpu| !gpu.is_undefined() && !gpu.is_null())
 }
 
 fn next_generation() -> u64 {
@@ -152,7 +195,7 @@ async fn load_url(generation: u64, base: String, weights: Option<String>) {
         progress: &progress,
         cancelled: &cancelled,
     };
-    let result = loader::load_url(&base, weights.as_deref(), &watch).await;
+    let result = loader::load_url(&base, weights.as_deref(), &watch, has_webgpu()).await;
     if !is_current(generation) {
         return; // a newer load answers instead
     }
@@ -174,7 +217,7 @@ fn load_files(generation: u64, name: &str, kind: TokenizerKind, buffers: &[JsVal
     })();
     LOADING.with(|l| l.set(true));
     let result = files.and_then(|(config, weights, tokenizer)| {
-        loader::load_files(name, &config, &weights, kind, &tokenizer)
+        loader::load_files(name, &config, &weights, kind, &tokenizer, has_webgpu())
     });
     LOADING.with(|l| l.set(false));
     if !is_current(generation) {
@@ -192,73 +235,244 @@ async fn install(loaded: Loaded) {
         bert,
         info,
         cache_writes,
+        bytes,
     } = loaded;
-    BERT.with(|b| *b.borrow_mut() = Some(Rc::new(bert)));
+    let bert = Rc::new(bert);
+    BERT.with(|b| *b.borrow_mut() = Some(Rc::clone(&bert)));
     post(&FromWorker::Loaded { info }, &[]);
+    LAST_AUTO_RUN.with(|r| r.borrow_mut().take());
+    let gpu_generation = gpu_worker::begin_start();
+    post_status(None);
     cache_writes.commit().await;
+    match bytes {
+        Some(bytes) => {
+            gpu_worker::start(gpu_generation, bytes.config, bytes.weights, &bert.model).await;
+        }
+        None => gpu_worker::no_webgpu(gpu_generation),
+    }
+    if gpu_worker::generation() == gpu_generation {
+        post_status(None);
+        calibrate_last_run().await;
+    }
 }
 
-fn run(request_id: u64, text: &str, pair: Option<&str>, qkv_layer: Option<usize>) {
-    let Some(bert) = BERT.with(|b| b.borrow().clone()) else {
+/// Times WebGPU on the last automatic run, if its length is not measured.
+async fn calibrate_last_run() {
+    let Some((enc, cpu_ms)) = LAST_AUTO_RUN.with(|r| r.borrow_mut().take()) else {
+        return;
+    };
+    let tokens = enc.input_ids.len();
+    if gpu_worker::plan(BackendChoice::Auto, tokens) == Plan::Calibrate {
+        calibrate_gpu(&enc, tokens, cpu_ms).await;
+    }
+}
+
+struct RunArgs {
+    request_id: u64,
+    text: String,
+    pair: Option<String>,
+    qkv_layer: Option<usize>,
+    choice: BackendChoice,
+}
+
+/// A forward pass that worked, with where and how long it ran.
+struct Ran {
+    out: BertOutput,
+    backend: Backend,
+    forward_ms: f64,
+}
+
+async fn run(args: RunArgs) {
+    let request_id = args.request_id;
+    let fail = |message: String| {
         post(
             &FromWorker::RunFailed {
                 request_id,
-                message: "no model is loaded yet".into(),
+                message,
             },
             &[],
-        );
+        )
+    };
+    let Some(bert) = BERT.with(|b| b.borrow().clone()) else {
+        fail("no model is loaded yet".into());
         return;
     };
     RUNNING.with(|r| r.set(Some(request_id)));
-    let started = js_sys::Date::now();
-    let result = bert.run(text, pair, None).and_then(|out| {
-        let qkv = match qkv_layer {
-            Some(layer) => Some(bert.qkv(text, pair, None, layer)?),
-            None => None,
-        };
-        Ok((out, qkv))
-    });
-    let forward_ms = js_sys::Date::now() - started;
+    let outcome = run_on_a_backend(&bert, &args).await;
+    let qkv = match (&outcome, args.qkv_layer) {
+        (Ok(_), Some(layer)) => Some(bert.qkv(&args.text, args.pair.as_deref(), None, layer)),
+        _ => None,
+    };
     RUNNING.with(|r| r.set(None));
-    match result {
-        Ok((out, qkv)) => {
-            let shape = out.attentions.shape();
-            let (layers, heads) = (
-                shape.first().copied().unwrap_or(0),
-                shape.get(1).copied().unwrap_or(0),
-            );
-            let attentions = Float32Array::from(out.attentions.data());
-            let embedding = Float32Array::from(&out.embedding[..]);
-            let mut buffers = vec![attentions, embedding];
-            let qkv_meta = qkv.map(|qkv| {
-                let shape = qkv.q.shape().to_vec();
-                for part in [&qkv.q, &qkv.k, &qkv.v] {
-                    buffers.push(Float32Array::from(part.data()));
-                }
-                QkvMeta {
-                    layer: qkv.layer,
-                    heads: shape.first().copied().unwrap_or(0),
-                    head_dim: shape.get(2).copied().unwrap_or(0),
-                }
-            });
-            let meta = RunMeta {
-                tokens: out.tokens,
-                token_type_ids: out.token_type_ids,
-                truncated: out.truncated,
-                layers,
-                heads,
-                forward_ms,
-                qkv: qkv_meta,
-            };
-            let refs: Vec<&wasm_bindgen::JsValue> = buffers.iter().map(|b| b.as_ref()).collect();
-            post(&FromWorker::Result { request_id, meta }, &refs);
+    let (ran, notice, calibrate) = match outcome {
+        Ok(done) => done,
+        Err(message) => {
+            fail(format!("the model could not run on this input: {message}"));
+            return;
         }
-        Err(e) => post(
-            &FromWorker::RunFailed {
-                request_id,
-                message: format!("the model could not run on this input: {e}"),
-            },
-            &[],
-        ),
+    };
+    let qkv = match qkv.transpose() {
+        Ok(qkv) => qkv,
+        Err(e) => {
+            fail(format!("the model could not run on this input: {e}"));
+            return;
+        }
+    };
+    let tokens = ran.out.num_tokens();
+    let cpu_ms = ran.forward_ms;
+    if args.choice == BackendChoice::Auto && ran.backend == Backend::Cpu {
+        let enc = Encoding {
+            tokens: ran.out.tokens.clone(),
+            input_ids: ran.out.input_ids.clone(),
+            token_type_ids: ran.out.token_type_ids.clone(),
+            truncated: ran.out.truncated,
+        };
+        LAST_AUTO_RUN.with(|r| *r.borrow_mut() = Some((enc, cpu_ms)));
     }
+    post_result(request_id, ran, notice, qkv);
+    if let Some(enc) = calibrate {
+        calibrate_gpu(&enc, tokens, cpu_ms).await;
+    }
+}
+
+/// Carries out the plan for this input. Returns the result, a notice when
+/// it did not run where the reader asked, and the encoding when WebGPU is
+/// still to be timed on it.
+async fn run_on_a_backend(
+    bert: &Bert,
+    args: &RunArgs,
+) -> Result<(Ran, Option<String>, Option<Encoding>), String> {
+    let enc = bert
+        .encode(&args.text, args.pair.as_deref(), None)
+        .map_err(|e| e.to_string())?;
+    let plan = loop {
+        match gpu_worker::plan(args.choice, enc.input_ids.len()) {
+            Plan::WaitForGpu => sleep_ms(100).await,
+            plan => break plan,
+        }
+    };
+    match plan {
+        Plan::Run(Backend::Cpu) | Plan::WaitForGpu => Ok((on_cpu(bert, &enc).await?, None, None)),
+        Plan::CpuInstead(why) => Ok((on_cpu(bert, &enc).await?, Some(why), None)),
+        Plan::Calibrate => Ok((on_cpu(bert, &enc).await?, None, Some(enc))),
+        Plan::Run(Backend::Gpu) => {
+            let Some(gpu) = gpu_worker::model() else {
+                let why = "WebGPU is not ready; this ran on the CPU.".to_string();
+                return Ok((on_cpu(bert, &enc).await?, Some(why), None));
+            };
+            match forward(Encoder::Gpu(&gpu), &enc).await {
+                Ok(ran) => Ok((ran, None, None)),
+                Err(e) if e.is_device_failure() => {
+                    let notice = gpu_worker::fail(&e);
+                    post_status(Some(notice.clone()));
+                    Ok((on_cpu(bert, &enc).await?, Some(notice), None))
+                }
+                Err(e @ GpuError::TooLarge { .. }) => {
+                    let why =
+                        format!("This input is too big for the GPU ({e}); it ran on the CPU.");
+                    Ok((on_cpu(bert, &enc).await?, Some(why), None))
+                }
+                Err(e) => Err(e.to_string()),
+            }
+        }
+    }
+}
+
+async fn on_cpu(bert: &Bert, enc: &Encoding) -> Result<Ran, String> {
+    forward(Encoder::Cpu(&bert.model), enc)
+        .await
+        .map_err(|e| e.to_string())
+}
+
+/// One timed forward pass.
+async fn forward(encoder: Encoder<'_>, enc: &Encoding) -> Result<Ran, GpuError> {
+    let started = now_ms();
+    let out = encoder.forward(enc).await?;
+    Ok(Ran {
+        out,
+        backend: encoder.backend(),
+        forward_ms: now_ms() - started,
+    })
+}
+
+/// Times WebGPU on an input the CPU has just answered, and records the
+/// bucket's winner. A GPU failure here falls back like any other.
+async fn calibrate_gpu(enc: &Encoding, tokens: usize, cpu_ms: f64) {
+    let Some(gpu) = gpu_worker::model() else {
+        return;
+    };
+    let generation = gpu_worker::generation();
+    gpu_worker::set_calibrating(true);
+    let timed = forward(Encoder::Gpu(&gpu), enc).await;
+    gpu_worker::set_calibrating(false);
+    match timed {
+        Ok(ran) => {
+            if gpu_worker::record_calibration(generation, tokens, cpu_ms, Some(ran.forward_ms)) {
+                post_status(None);
+            }
+        }
+        Err(e) if e.is_device_failure() => post_status(Some(gpu_worker::fail(&e))),
+        // Too long for this GPU: the bucket stays on the CPU.
+        Err(_) => {
+            if gpu_worker::record_calibration(generation, tokens, cpu_ms, None) {
+                post_status(None);
+            }
+        }
+    }
+}
+
+fn post_result(request_id: u64, ran: Ran, notice: Option<String>, qkv: Option<attend_core::Qkv>) {
+    let Ran {
+        out,
+        backend,
+        forward_ms,
+    } = ran;
+    let shape = out.attentions.shape();
+    let (layers, heads) = (
+        shape.first().copied().unwrap_or(0),
+        shape.get(1).copied().unwrap_or(0),
+    );
+    let attentions = Float32Array::from(out.attentions.data());
+    let embedding = Float32Array::from(&out.embedding[..]);
+    let mut buffers = vec![attentions, embedding];
+    let qkv_meta = qkv.map(|qkv| {
+        let shape = qkv.q.shape().to_vec();
+        for part in [&qkv.q, &qkv.k, &qkv.v] {
+            buffers.push(Float32Array::from(part.data()));
+        }
+        QkvMeta {
+            layer: qkv.layer,
+            heads: shape.first().copied().unwrap_or(0),
+            head_dim: shape.get(2).copied().unwrap_or(0),
+        }
+    });
+    let meta = RunMeta {
+        tokens: out.tokens,
+        token_type_ids: out.token_type_ids,
+        truncated: out.truncated,
+        layers,
+        heads,
+        forward_ms,
+        backend,
+        backend_notice: notice,
+        qkv: qkv_meta,
+    };
+    let refs: Vec<&wasm_bindgen::JsValue> = buffers.iter().map(|b| b.as_ref()).collect();
+    post(&FromWorker::Result { request_id, meta }, &refs);
+}
+
+/// Milliseconds from the worker's high-resolution clock.
+fn now_ms() -> f64 {
+    scope()
+        .and_then(|s| s.performance())
+        .map_or_else(js_sys::Date::now, |p| p.now())
+}
+
+async fn sleep_ms(ms: i32) {
+    let promise = Promise::new(&mut |resolve, _| {
+        if let Some(scope) = scope() {
+            let _ = scope.set_timeout_with_callback_and_timeout_and_arguments_0(&resolve, ms);
+        }
+    });
+    let _ = wasm_bindgen_futures::JsFuture::from(promise).await;
 }

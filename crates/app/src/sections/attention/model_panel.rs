@@ -24,6 +24,7 @@ pub fn ModelPanel() -> impl IntoView {
                         {format!(" is ready: {} layers × {} heads, hidden size {}, up to {} tokens ({}, loaded in {:.1} s).",
                             info.layers, info.heads, info.hidden_size, info.max_tokens, info.weights_file, info.load_ms / 1000.0)}
                     </p>
+                    <crate::backend_panel::BackendPanel />
                 }.into_any(),
                 ModelStatus::Failed(message) => view! {
                     <div class="notice error" data-testid="model-error">
