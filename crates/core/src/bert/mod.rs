@@ -26,7 +26,7 @@ mod matmul;
 pub mod model;
 pub mod output;
 pub mod tokenizer;
-mod weights;
+pub(crate) mod weights;
 
 pub use config::{BertConfig, HiddenAct};
 pub use error::BertError;

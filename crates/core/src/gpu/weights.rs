@@ -1,80 +1,24 @@
 //! Reads a BERT checkpoint's tensors from `model.safetensors` bytes and
 //! uploads each, once, into a storage buffer.
 //!
-//! Reading mirrors `bert::weights` (same `bert.` prefix fallback, same
-//! F16/BF16 → f32 upcast, same errors) but keeps HF's `[out, in]` layout,
-//! which the matmul kernel reads directly; the CPU path repacks instead.
-
-use candle_core::safetensors::SliceSafetensors;
-use candle_core::{DType, Device, Tensor};
+//! Reading is the CPU loader's own (`bert::weights`: the `bert.` prefix
+//! fallback, F16/BF16 → f32, the same errors); only the layout differs:
+//! HF's `[out, in]` is kept, which the matmul kernel reads directly, where
+//! the CPU path repacks.
 
 use super::{GpuContext, GpuError};
-use crate::bert::{BertConfig, BertError};
+use crate::bert::weights::{WeightFile, Weights};
+use crate::bert::BertConfig;
 
-/// A parsed safetensors file plus the name prefix its encoder uses.
-struct Checkpoint<'a> {
-    file: SliceSafetensors<'a>,
-    prefix: &'static str,
-}
-
-impl<'a> Checkpoint<'a> {
-    fn from_bytes(bytes: &'a [u8]) -> Result<Self, BertError> {
-        let file =
-            SliceSafetensors::new(bytes).map_err(|e| BertError::CorruptWeights(e.to_string()))?;
-        let probe = "embeddings.word_embeddings.weight";
-        // Same rule as the CPU loader: bare names win; `bert.` only when the
-        // bare ones are absent.
-        let prefix = if file.get(probe).is_err() && file.get(&format!("bert.{probe}")).is_ok() {
-            "bert."
-        } else {
-            ""
-        };
-        Ok(Checkpoint { file, prefix })
-    }
-
-    fn contains(&self, name: &str) -> bool {
-        self.file.get(&format!("{}{name}", self.prefix)).is_ok()
-    }
-
-    /// The tensor `name` as flat f32 values with exactly `shape`.
-    fn get(&self, name: &str, shape: &[usize]) -> Result<Vec<f32>, BertError> {
-        let view = self
-            .file
-            .get(&format!("{}{name}", self.prefix))
-            .map_err(|_| BertError::MissingTensor { name: name.into() })?;
-        if view.shape() != shape {
-            return Err(BertError::WrongShape {
-                name: name.into(),
-                expected: shape.to_vec(),
-                found: view.shape().to_vec(),
-            });
-        }
-        let dtype = match DType::try_from(view.dtype()) {
-            Ok(d @ (DType::F32 | DType::F16 | DType::BF16)) => d,
-            _ => {
-                return Err(BertError::UnsupportedDtype {
-                    name: name.into(),
-                    dtype: format!("{:?}", view.dtype()),
-                })
-            }
-        };
-        let tensor = Tensor::from_raw_buffer(view.data(), dtype, shape, &Device::Cpu)
-            .map_err(|e| BertError::CorruptWeights(format!("tensor `{name}`: {e}")))?;
-        Ok(tensor
-            .to_dtype(DType::F32)?
-            .flatten_all()?
-            .to_vec1::<f32>()?)
-    }
-
-    /// Reads `name` and uploads it.
-    fn upload(
-        &self,
-        ctx: &GpuContext,
-        name: &str,
-        shape: &[usize],
-    ) -> Result<wgpu::Buffer, GpuError> {
-        ctx.upload_f32(name, &self.get(name, shape)?)
-    }
+/// Reads `name` (f32, f16 or bf16, with the CPU loader's checks) and uploads
+/// it as f32.
+fn upload(
+    ctx: &GpuContext,
+    ck: &Weights<'_, '_>,
+    name: &str,
+    shape: &[usize],
+) -> Result<wgpu::Buffer, GpuError> {
+    ctx.upload_f32(name, &ck.get_vec(name, shape)?)
 }
 
 /// A dense layer: `weight` `[out, in]` as stored, `bias` `[out]`.
@@ -87,14 +31,14 @@ pub(crate) struct GpuDense {
 impl GpuDense {
     fn load(
         ctx: &GpuContext,
-        ck: &Checkpoint<'_>,
+        ck: &Weights<'_, '_>,
         path: &str,
         in_dim: usize,
         out_dim: usize,
     ) -> Result<Self, GpuError> {
         Ok(GpuDense {
-            weight: ck.upload(ctx, &format!("{path}.weight"), &[out_dim, in_dim])?,
-            bias: ck.upload(ctx, &format!("{path}.bias"), &[out_dim])?,
+            weight: upload(ctx, ck, &format!("{path}.weight"), &[out_dim, in_dim])?,
+            bias: upload(ctx, ck, &format!("{path}.bias"), &[out_dim])?,
         })
     }
 
@@ -102,15 +46,15 @@ impl GpuDense {
     /// product yields the fused `[T, 3H]` rows the attention kernels read.
     fn load_qkv(
         ctx: &GpuContext,
-        ck: &Checkpoint<'_>,
+        ck: &Weights<'_, '_>,
         path: &str,
         h: usize,
     ) -> Result<Self, GpuError> {
         let mut weight = Vec::with_capacity(3 * h * h);
         let mut bias = Vec::with_capacity(3 * h);
         for part in ["query", "key", "value"] {
-            weight.extend(ck.get(&format!("{path}.{part}.weight"), &[h, h])?);
-            bias.extend(ck.get(&format!("{path}.{part}.bias"), &[h])?);
+            weight.extend(ck.get_vec(&format!("{path}.{part}.weight"), &[h, h])?);
+            bias.extend(ck.get_vec(&format!("{path}.{part}.bias"), &[h])?);
         }
         Ok(GpuDense {
             weight: ctx.upload_f32(&format!("{path}.qkv.weight"), &weight)?,
@@ -127,10 +71,15 @@ pub(crate) struct GpuLayerNorm {
 }
 
 impl GpuLayerNorm {
-    fn load(ctx: &GpuContext, ck: &Checkpoint<'_>, path: &str, h: usize) -> Result<Self, GpuError> {
+    fn load(
+        ctx: &GpuContext,
+        ck: &Weights<'_, '_>,
+        path: &str,
+        h: usize,
+    ) -> Result<Self, GpuError> {
         Ok(GpuLayerNorm {
-            gamma: ck.upload(ctx, &format!("{path}.weight"), &[h])?,
-            beta: ck.upload(ctx, &format!("{path}.bias"), &[h])?,
+            gamma: upload(ctx, ck, &format!("{path}.weight"), &[h])?,
+            beta: upload(ctx, ck, &format!("{path}.bias"), &[h])?,
         })
     }
 }
@@ -164,7 +113,8 @@ impl GpuWeights {
         safetensors: &[u8],
         cfg: &BertConfig,
     ) -> Result<Self, GpuError> {
-        let ck = Checkpoint::from_bytes(safetensors)?;
+        let file = WeightFile::from_bytes(safetensors)?;
+        let ck = file.root();
         let (h, inner) = (cfg.hidden_size, cfg.intermediate_size);
         let layers = (0..cfg.num_hidden_layers)
             .map(|i| {
@@ -202,18 +152,21 @@ impl GpuWeights {
             None
         };
         Ok(GpuWeights {
-            word_embeddings: ck.upload(
+            word_embeddings: upload(
                 ctx,
+                &ck,
                 "embeddings.word_embeddings.weight",
                 &[cfg.vocab_size, h],
             )?,
-            position_embeddings: ck.upload(
+            position_embeddings: upload(
                 ctx,
+                &ck,
                 "embeddings.position_embeddings.weight",
                 &[cfg.max_position_embeddings, h],
             )?,
-            token_type_embeddings: ck.upload(
+            token_type_embeddings: upload(
                 ctx,
+                &ck,
                 "embeddings.token_type_embeddings.weight",
                 &[cfg.type_vocab_size, h],
             )?,
