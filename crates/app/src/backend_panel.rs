@@ -38,9 +38,11 @@ pub fn describe_gpu(state: &GpuState) -> String {
             }
         ),
         GpuState::Unavailable { reason } => {
+            let reason = reason.trim_end_matches('.');
             format!("WebGPU: not available — {reason}. Everything runs on the CPU.")
         }
         GpuState::Failed { reason } => {
+            let reason = reason.trim_end_matches('.');
             format!("WebGPU: stopped working — {reason}. Everything runs on the CPU.")
         }
     }
@@ -118,7 +120,10 @@ pub fn BackendPanel() -> impl IntoView {
                     }).collect_view()}
                 </select>
             </label>
-            {move || last().and_then(|(_, _, notice)| notice).map(|n| view! {
+            // The run's own notice, unless it is the one already shown below.
+            {move || last().and_then(|(_, _, notice)| notice)
+                .filter(|n| store.backend_notice.with(|b| b.as_ref() != Some(n)))
+                .map(|n| view! {
                 <p class="notice" data-testid="backend-run-notice">{n}</p>
             })}
             {move || store.backend_notice.get().map(|n| view! {
@@ -201,9 +206,12 @@ mod tests {
             "WebGPU: ready on google swiftshader (a software adapter: no GPU, emulated on the CPU)."
         );
         let lost = GpuState::Failed {
-            reason: "the GPU device was lost: Destroyed".into(),
+            reason: "the GPU device was lost: Device was destroyed.".into(),
         };
-        assert!(describe_gpu(&lost).contains("runs on the CPU"));
+        assert_eq!(
+            describe_gpu(&lost),
+            "WebGPU: stopped working — the GPU device was lost: Device was destroyed. Everything runs on the CPU."
+        );
         let status = BackendStatus {
             gpu: ready,
             ..BackendStatus::default()

@@ -167,7 +167,7 @@ pub fn model() -> Option<Rc<GpuBert>> {
 
 /// The GPU failed: the CPU takes over for the rest of this model.
 pub fn fail(err: &GpuError) -> String {
-    let reason = err.to_string();
+    let reason = err.to_string().trim_end_matches('.').to_string();
     SLOT.with(|s| {
         let mut s = s.borrow_mut();
         s.model = None;
