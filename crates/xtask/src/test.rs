@@ -43,14 +43,19 @@ pub fn all(root: &Path) -> Result<()> {
     // include the wgpu kernels and forward pass on Mesa lavapipe. Where
     // lavapipe is installed (always in CI) they must run, not skip.
     let require_gpu = tools::has_vulkan_driver() || std::env::var_os("CI").is_some();
-    cmd::run(
-        "native tests (GPU tests on lavapipe included)",
-        cargo()
-            .args(["test", "--workspace", "--exclude", "attend-e2e"])
-            .env("ATTEND_REQUIRE_GPU", if require_gpu { "1" } else { "0" }),
-    )?;
+    let mut native = cargo();
+    native
+        .args(["test", "--workspace", "--exclude", "attend-e2e"])
+        .env("ATTEND_REQUIRE_GPU", if require_gpu { "1" } else { "0" });
+    if std::env::var_os("XDG_RUNTIME_DIR").is_none() {
+        // Vulkan's loader prints an error line per process without one.
+        native.env(
+            "XDG_RUNTIME_DIR",
+            private_dir(&root.join("target/xdg-runtime"))?,
+        );
+    }
+    cmd::run("native tests (GPU tests on lavapipe included)", &mut native)?;
     run_wasm_tests(root)?;
-    run_webgpu_tests(root)?;
 
     build::site(root)?;
     let (url, _server) = server::spawn(&root.join("dist"))?;
@@ -73,31 +78,21 @@ pub fn all(root: &Path) -> Result<()> {
 
 /// wasm-bindgen tests run in headless Chromium through chromedriver; the
 /// capabilities (root needs --no-sandbox, WebGPU needs its flag) live in
-/// tests/webdriver.json.
+/// tests/webdriver.json. They include the GPU forward pass on Chromium's
+/// WebGPU (SwiftShader when there is no GPU): the tiny BERT and one MiniLM
+/// sentence against the goldens. Those pages fetch MiniLM from a local
+/// server whose address is compiled in as `ATTEND_MODEL_URL`.
 fn run_wasm_tests(root: &Path) -> Result<()> {
-    cmd::run(
-        "wasm-bindgen tests in headless Chromium",
-        wasm_test_command(root).args(WASM_CRATES.iter().flat_map(|c| ["-p", c])),
-    )
-}
-
-/// The GPU forward pass on Chromium's WebGPU (SwiftShader when there is no
-/// GPU): tiny BERT and one MiniLM sentence against the goldens. The test
-/// page fetches MiniLM from a local server, whose address is compiled in.
-fn run_webgpu_tests(root: &Path) -> Result<()> {
     let (url, _server) = server::spawn(&root.join("static/models"))?;
     cmd::run(
-        "WebGPU tests in headless Chromium (GPU forward pass vs goldens)",
+        "wasm-bindgen tests in headless Chromium (WebGPU forward pass included)",
         wasm_test_command(root)
-            .args([
-                "-p",
-                "attend-core",
-                "--features",
-                "gpu",
-                "--test",
-                "gpu_web",
-            ])
-            .env("ATTEND_MODEL_URL", format!("{url}{}/", model::MODEL_NAME)),
+            .args(WASM_CRATES.iter().flat_map(|c| ["-p", c]))
+            // attend-app turns the feature on anyway; say so explicitly.
+            .args(["--features", "attend-core/gpu"])
+            .env("ATTEND_MODEL_URL", format!("{url}{}/", model::MODEL_NAME))
+            // The deviations from the goldens and the adapter go to the log.
+            .args(["--", "--nocapture"]),
     )
 }
 
@@ -118,4 +113,15 @@ fn wasm_test_command(root: &Path) -> std::process::Command {
             root.join("tests/webdriver.json"),
         );
     command
+}
+
+/// A directory only this user can enter, as `XDG_RUNTIME_DIR` must be.
+fn private_dir(path: &Path) -> Result<std::path::PathBuf> {
+    std::fs::create_dir_all(path)?;
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        std::fs::set_permissions(path, std::fs::Permissions::from_mode(0o700))?;
+    }
+    Ok(path.to_path_buf())
 }

@@ -267,6 +267,9 @@ async fn calibrate_last_run() {
     }
 }
 
+/// How long a run asked for on WebGPU waits for it to start.
+const GPU_START_WAIT_MS: i32 = 60_000;
+
 struct RunArgs {
     request_id: u64,
     text: String,
@@ -293,12 +296,21 @@ async fn run(args: RunArgs) {
             &[],
         )
     };
-    let Some(bert) = BERT.with(|b| b.borrow().clone()) else {
-        fail("no model is loaded yet".into());
-        return;
-    };
     RUNNING.with(|r| r.set(Some(request_id)));
-    let outcome = run_on_a_backend(&bert, &args).await;
+    let (bert, outcome) = loop {
+        let Some(bert) = BERT.with(|b| b.borrow().clone()) else {
+            RUNNING.with(|r| r.set(None));
+            fail("no model is loaded yet".into());
+            return;
+        };
+        let outcome = run_on_a_backend(&bert, &args).await;
+        // A model that loaded while the GPU was busy answers instead: the
+        // page has already forgotten the old one's results.
+        let current = BERT.with(|b| b.borrow().clone());
+        if current.is_some_and(|c| Rc::ptr_eq(&c, &bert)) {
+            break (bert, outcome);
+        }
+    };
     let qkv = match (&outcome, args.qkv_layer) {
         (Ok(_), Some(layer)) => Some(bert.qkv(&args.text, args.pair.as_deref(), None, layer)),
         _ => None,
@@ -345,9 +357,21 @@ async fn run_on_a_backend(
     let enc = bert
         .encode(&args.text, args.pair.as_deref(), None)
         .map_err(|e| e.to_string())?;
+    let mut waited_ms = 0;
     let plan = loop {
         match gpu_worker::plan(args.choice, enc.input_ids.len()) {
-            Plan::WaitForGpu => sleep_ms(100).await,
+            Plan::WaitForGpu if waited_ms < GPU_START_WAIT_MS => {
+                sleep_ms(100).await;
+                waited_ms += 100;
+            }
+            // A browser whose adapter request never settles must not hold
+            // the reader's text hostage.
+            Plan::WaitForGpu => {
+                break Plan::CpuInstead(format!(
+                    "WebGPU did not start within {} s; this ran on the CPU.",
+                    GPU_START_WAIT_MS / 1000
+                ))
+            }
             plan => break plan,
         }
     };
