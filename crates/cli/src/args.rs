@@ -4,13 +4,14 @@
 use std::path::PathBuf;
 
 use anyhow::{bail, Context, Result};
+use attend_core::Backend;
 
 pub const USAGE: &str = "\
 attend — run a BERT encoder and print its tokens and attentions
 
 USAGE:
     attend attention --model DIR --text TEXT [--pair TEXT] [--max-len N]
-                     [--json] [--hidden-states]
+                     [--json] [--hidden-states] [--backend cpu|gpu]
     attend bench --model DIR --ids ID,ID,... [--runs N] [--warmup N]
                  [--weights FILE]
     attend --help
@@ -26,6 +27,8 @@ OPTIONS:
                       truncated, attentions [layer][head][query][key], embedding
     --hidden-states   with --json, also include hidden_states and
                       last_hidden_state
+    --backend B       cpu (default) or gpu: the wgpu backend (Vulkan or
+                      Metal); same output within float rounding
     -h, --help        print this help
 
 BENCH OPTIONS:
@@ -57,6 +60,7 @@ pub struct AttentionArgs {
     pub max_len: Option<usize>,
     pub json: bool,
     pub hidden_states: bool,
+    pub backend: Backend,
 }
 
 #[derive(Debug, PartialEq)]
@@ -98,7 +102,7 @@ fn number(args: &mut impl Iterator<Item = String>, name: &str) -> Result<usize> 
 
 fn parse_attention(mut args: impl Iterator<Item = String>) -> Result<Command> {
     let (mut model_dir, mut text, mut pair, mut max_len) = (None, None, None, None);
-    let (mut json, mut hidden_states) = (false, false);
+    let (mut json, mut hidden_states, mut backend) = (false, false, Backend::Cpu);
     while let Some(flag) = args.next() {
         match flag.as_str() {
             "-h" | "--help" => return Ok(Command::Help),
@@ -108,6 +112,11 @@ fn parse_attention(mut args: impl Iterator<Item = String>) -> Result<Command> {
             "--max-len" => max_len = Some(number(&mut args, "--max-len")?),
             "--json" => json = true,
             "--hidden-states" => hidden_states = true,
+            "--backend" => {
+                let raw = value(&mut args, "--backend")?;
+                backend = Backend::parse(&raw)
+                    .with_context(|| format!("--backend must be cpu or gpu, got `{raw}`"))?;
+            }
             other => bail!("unknown option `{other}`; try `attend --help`"),
         }
     }
@@ -118,6 +127,7 @@ fn parse_attention(mut args: impl Iterator<Item = String>) -> Result<Command> {
         max_len,
         json,
         hidden_states,
+        backend,
     }))
 }
 
@@ -180,6 +190,8 @@ mod tests {
             "16",
             "--json",
             "--hidden-states",
+            "--backend",
+            "gpu",
         ]))
         .expect("parses");
         assert_eq!(
@@ -191,8 +203,20 @@ mod tests {
                 max_len: Some(16),
                 json: true,
                 hidden_states: true,
+                backend: Backend::Gpu,
             })
         );
+        let bad = parse(args(&[
+            "attention",
+            "--model",
+            "m",
+            "--text",
+            "",
+            "--backend",
+            "tpu",
+        ]))
+        .expect_err("unknown backend");
+        assert!(format!("{bad:#}").contains("cpu or gpu"), "{bad:#}");
         assert_eq!(parse(args(&["--help"])).expect("help"), Command::Help);
     }
 

@@ -9,7 +9,8 @@ use std::process::ExitCode;
 use std::time::Instant;
 
 use anyhow::{bail, Context, Result};
-use attend_core::{Bert, BertModel, BertOutput, NdArray, Tokenizer};
+use attend_core::gpu::{Encoder, GpuBert, GpuContext};
+use attend_core::{Backend, Bert, BertModel, BertOutput, NdArray, Tokenizer};
 use serde::Serialize;
 
 use args::{AttentionArgs, BenchArgs, Command, USAGE};
@@ -107,9 +108,12 @@ struct AttentionJson<'a> {
 
 fn attention(a: &AttentionArgs) -> Result<()> {
     let bert = load_model(&a.model_dir)?;
-    let out = bert
-        .run(&a.text, a.pair.as_deref(), a.max_len)
-        .context("cannot run the model")?;
+    let out = match a.backend {
+        Backend::Cpu => bert
+            .run(&a.text, a.pair.as_deref(), a.max_len)
+            .context("cannot run the model")?,
+        Backend::Gpu => run_on_gpu(&bert, a)?,
+    };
     let stdout = std::io::stdout();
     let mut w = std::io::BufWriter::new(stdout.lock());
     if a.json {
@@ -133,6 +137,28 @@ fn attention(a: &AttentionArgs) -> Result<()> {
     }
     w.flush().context("cannot write to stdout")?;
     Ok(())
+}
+
+/// The same pass on the wgpu backend: the weights are read again and
+/// uploaded once, then one forward pass and one readback.
+fn run_on_gpu(bert: &Bert, a: &AttentionArgs) -> Result<BertOutput> {
+    let enc = bert
+        .encode(&a.text, a.pair.as_deref(), a.max_len)
+        .context("cannot tokenize the text")?;
+    let config = read_file(&a.model_dir, "config.json")?;
+    let weights = read_file(&a.model_dir, "model.safetensors")?;
+    pollster::block_on(async {
+        let ctx = GpuContext::new()
+            .await
+            .context("cannot start the GPU backend")?;
+        let model = GpuBert::from_bytes(&ctx, &config, &weights)
+            .await
+            .context("cannot put the model on the GPU")?;
+        Encoder::Gpu(&model)
+            .forward(&enc)
+            .await
+            .context("cannot run the model on the GPU")
+    })
 }
 
 /// `attend bench`: `warmup` untimed forward passes, then `runs` timed ones,
