@@ -67,6 +67,12 @@ pub fn App() -> impl IntoView {
     let slug = Memo::new(move |_| route.with(|r| r.section.clone()));
     let known = Memo::new(move |_| slug.with(|s| s.is_empty() || sections::index_of(s).is_some()));
     let position = Memo::new(move |_| slug.with(|s| sections::index_of(s).unwrap_or(0)));
+    // On a phone the contents are one scrollable row: keep the current
+    // section's entry in sight.
+    Effect::new(move |_| {
+        let slug = SECTIONS[position.get()].slug;
+        request_animation_frame(move || reveal_toc_entry(slug));
+    });
 
     view! {
         <header class="topbar">
@@ -134,6 +140,28 @@ fn go_relative(route: RwSignal<Route>, step: isize) {
     if next as isize != here {
         navigation::navigate(route, Route::new(SECTIONS[next].slug));
         window().scroll_to_with_x_and_y(0.0, 0.0);
+    }
+}
+
+/// Scrolls the contents row sideways (never the page) so `slug`'s entry is
+/// centred; a no-op where the contents are a column.
+fn reveal_toc_entry(slug: &str) {
+    let document = document();
+    let (Ok(Some(list)), Ok(Some(entry))) = (
+        document.query_selector("[data-testid=toc] ol"),
+        document.query_selector(&format!("[data-testid=toc-{slug}]")),
+    ) else {
+        return;
+    };
+    let (Ok(list), Ok(entry)) = (
+        list.dyn_into::<web_sys::HtmlElement>(),
+        entry.dyn_into::<web_sys::HtmlElement>(),
+    ) else {
+        return;
+    };
+    if list.scroll_width() > list.client_width() {
+        let centre = entry.offset_left() - list.offset_left() + entry.offset_width() / 2;
+        list.set_scroll_left(centre - list.client_width() / 2);
     }
 }
 

@@ -75,6 +75,26 @@ fn every_section_opens_from_the_contents_and_by_deep_link_and_fits_a_phone() -> 
         open_app(&phone, hash, slug)?;
         std::thread::sleep(Duration::from_millis(300));
         fits_the_window(&phone, slug)?;
+        // The contents are one row above the lesson, scrolled to this section.
+        let toc = phone.execute(
+            "const toc = document.querySelector('[data-testid=toc]').getBoundingClientRect();
+             const here = document.querySelector('[data-testid=toc-' + arguments[0] + ']').getBoundingClientRect();
+             return [toc.height, here.left, here.right];",
+            vec![Value::from(slug)],
+        )?;
+        let (height, left, right) = (
+            toc[0].as_f64().unwrap_or(f64::NAN),
+            toc[1].as_f64().unwrap_or(f64::NAN),
+            toc[2].as_f64().unwrap_or(f64::NAN),
+        );
+        ensure!(
+            height < 80.0,
+            "{slug}: the contents take {height} px of a phone"
+        );
+        ensure!(
+            left >= 0.0 && right <= 360.0,
+            "{slug}: its contents entry is off screen ({left}..{right})"
+        );
         shot(&phone, &format!("{slug}-360px"))?;
     }
     phone.assert_no_console_errors()
