@@ -3,13 +3,28 @@
 //! hover tooltips and the page's width.
 
 use crate::driver::Browser;
-use anyhow::{ensure, Result};
+use anyhow::{ensure, Context, Result};
 use serde_json::Value;
 use std::time::Duration;
 
 /// The CSS selector of the element with `data-testid="{id}"`.
 pub fn testid(id: &str) -> String {
     format!("[data-testid=\"{id}\"]")
+}
+
+/// The attribute `name` of the element `id`; an error when it is missing.
+pub fn attr_of(browser: &Browser, id: &str, name: &str) -> Result<String> {
+    let el = browser.find(&testid(id))?;
+    browser
+        .attr(&el, name)?
+        .with_context(|| format!("{id} has no {name}"))
+}
+
+/// The numbers of a JSON array (others skipped; not an array: none).
+pub fn floats(v: &Value) -> Vec<f64> {
+    v.as_array()
+        .map(|a| a.iter().filter_map(Value::as_f64).collect())
+        .unwrap_or_default()
 }
 
 /// The JSON in the `data-summary` attribute of the element `id`.

@@ -5,13 +5,15 @@
 //! tests with `ATTEND_URL` (the site), `CHROMEDRIVER` and
 //! `ATTEND_SCREENSHOTS` (where screenshots go) set.
 
+mod attention_view;
 mod checks;
 mod driver;
 mod page;
 
+pub use attention_view::{open_table, table_cells, type_text};
 pub use checks::{
-    choose, fits_the_window, hover_shows_a_number, shown_section, summary, testid, wait_section,
-    wait_summary,
+    attr_of, choose, fits_the_window, floats, hover_shows_a_number, shown_section, summary, testid,
+    wait_section, wait_summary,
 };
 pub use driver::{Browser, Element};
 pub use page::{app_url, open_app, open_app_and_reload, open_bench_page, screenshot_dir};

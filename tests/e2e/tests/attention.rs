@@ -4,7 +4,8 @@
 
 use anyhow::{bail, Context, Result};
 use attend_e2e::{
-    choose, open_app, screenshot_dir, summary, testid, wait_summary, Browser, Element,
+    choose, open_app, open_table, screenshot_dir, summary, table_cells, testid, type_text,
+    wait_summary, Browser,
 };
 use serde_json::Value;
 use std::path::PathBuf;
@@ -36,43 +37,6 @@ fn wait_result(browser: &Browser, text: &str) -> Result<()> {
         let shown = browser.attr(&view, "data-text")?.unwrap_or_default();
         Ok((ready && shown == text).then_some(()))
     })
-}
-
-fn type_text(browser: &Browser, text: &str) -> Result<Element> {
-    let input = browser.find(&testid("attention-text"))?;
-    browser.clear(&input)?;
-    browser.send_keys(&input, text)?;
-    Ok(input)
-}
-
-/// `[q, k, value]` of every cell of the table.
-fn table_cells(browser: &Browser) -> Result<Vec<(usize, usize, f64)>> {
-    let cells = browser.execute(
-        "return Array.from(document.querySelectorAll('[data-testid=attention-table] td'))
-                .map(td => [Number(td.dataset.q), Number(td.dataset.k), Number(td.dataset.value)]);",
-        vec![],
-    )?;
-    Ok(cells
-        .as_array()
-        .context("no table")?
-        .iter()
-        .map(|c| {
-            (
-                c[0].as_u64().unwrap_or(0) as usize,
-                c[1].as_u64().unwrap_or(0) as usize,
-                c[2].as_f64().unwrap_or(f64::NAN),
-            )
-        })
-        .collect())
-}
-
-fn open_table(browser: &Browser) -> Result<()> {
-    if browser.find_all(&testid("attention-table"))?.is_empty() {
-        browser.click(&browser.find(&testid("attention-table-toggle"))?)?;
-    }
-    browser
-        .wait_for(&testid("attention-table"), WAIT)
-        .map(|_| ())
 }
 
 fn wait_table(browser: &Browser, layer: usize, head: usize, text: &str) -> Result<()> {
@@ -118,7 +82,7 @@ fn typed_sentences_match_the_reference_attentions() -> Result<()> {
         choose(&browser, "attention-layer", &layer.to_string())?;
         choose(&browser, "attention-head", &head.to_string())?;
         wait_result(&browser, text)?;
-        open_table(&browser)?;
+        open_table(&browser, WAIT)?;
         wait_table(&browser, layer, head, text)?;
         let worst = compare_with_fixture(&browser, &golden, layer, head)?;
         eprintln!("{name} layer {layer} head {head}: max |Δ| = {worst:.2e}");
@@ -173,7 +137,7 @@ fn every_view_draws_and_options_apply() -> Result<()> {
     })?;
 
     // Hide [CLS]/[SEP]: the table loses two rows and renormalises.
-    open_table(&browser)?;
+    open_table(&browser, WAIT)?;
     let before = table_cells(&browser)?.len();
     browser.click(&browser.find(&testid("attention-hide-special"))?)?;
     let after = browser.wait_until("specials hidden", WAIT, || {

@@ -5,10 +5,10 @@
 //! page exposes (`data-*`, not pixels), it fits a 360 px phone, and it logs
 //! no console errors. Screenshots go to `target/e2e/`.
 
-use anyhow::{ensure, Context, Result};
+use anyhow::{ensure, Result};
 use attend_e2e::{
-    choose, fits_the_window, hover_shows_a_number, open_app, screenshot_dir, summary, testid,
-    wait_section, wait_summary, Browser,
+    attr_of, choose, fits_the_window, floats, hover_shows_a_number, open_app, screenshot_dir,
+    shown_section, summary, testid, wait_section, wait_summary, Browser,
 };
 use serde_json::Value;
 use std::time::Duration;
@@ -31,23 +31,10 @@ const SECTIONS: [(&str, &str); 8] = [
     ("resources", "#/resources"),
 ];
 
-fn attr(browser: &Browser, id: &str, name: &str) -> Result<String> {
-    let el = browser.find(&testid(id))?;
-    browser
-        .attr(&el, name)?
-        .with_context(|| format!("{id} has no {name}"))
-}
-
 fn wait_attr(browser: &Browser, id: &str, name: &str, want: &str) -> Result<()> {
     browser.wait_until(&format!("{id}[{name}={want}]"), WAIT, || {
-        Ok((attr(browser, id, name).ok().as_deref() == Some(want)).then_some(()))
+        Ok((attr_of(browser, id, name).ok().as_deref() == Some(want)).then_some(()))
     })
-}
-
-fn floats(v: &Value) -> Vec<f64> {
-    v.as_array()
-        .map(|a| a.iter().filter_map(Value::as_f64).collect())
-        .unwrap_or_default()
 }
 
 fn shot(browser: &Browser, name: &str) -> Result<()> {
@@ -104,8 +91,8 @@ fn every_section_opens_from_the_contents_and_by_deep_link_and_fits_a_phone() -> 
 fn why_plays_the_rnn_word_by_word_while_the_transformer_links_all_at_once() -> Result<()> {
     let browser = Browser::start(1280, 1000)?;
     open_app(&browser, "#/why", "why")?;
-    assert_eq!(attr(&browser, "why-status", "data-step")?, "0");
-    assert_eq!(attr(&browser, "why-status", "data-words")?, "10");
+    assert_eq!(attr_of(&browser, "why-status", "data-step")?, "0");
+    assert_eq!(attr_of(&browser, "why-status", "data-words")?, "10");
     assert_eq!(summary(&browser, "why-transformer")?["revealed"], 0);
 
     browser.click(&browser.find(&testid("why-step"))?)?;
@@ -123,7 +110,7 @@ fn why_plays_the_rnn_word_by_word_while_the_transformer_links_all_at_once() -> R
         WAIT,
         |s| s["step"] == 10,
     )?;
-    let share: f64 = attr(&browser, "why-status", "data-first-share")?.parse()?;
+    let share: f64 = attr_of(&browser, "why-status", "data-first-share")?.parse()?;
     // keep = 0.6: 0.6^9 / Σ 0.6^k (k < 10) = 0.0040
     assert!(
         (share - 0.6f64.powi(9) * 0.4 / (1.0 - 0.6f64.powi(10))).abs() < 1e-4,
@@ -177,13 +164,16 @@ fn why_draws_arcs_from_a_real_head() -> Result<()> {
 fn block_boxes_explain_themselves_and_stacks_switch() -> Result<()> {
     let browser = Browser::start(1280, 1000)?;
     open_app(&browser, "#/block", "block")?;
-    assert_eq!(attr(&browser, "block-detail", "data-part")?, "attention");
+    assert_eq!(attr_of(&browser, "block-detail", "data-part")?, "attention");
     // all-MiniLM-L6-v2: 4·(384² + 384) parameters in attention.
-    assert_eq!(attr(&browser, "block-detail", "data-parameters")?, "591360");
+    assert_eq!(
+        attr_of(&browser, "block-detail", "data-parameters")?,
+        "591360"
+    );
     browser.click(&browser.find(&testid("block-part-ffn"))?)?;
     wait_attr(&browser, "block-detail", "data-part", "ffn")?;
     assert_eq!(
-        attr(&browser, "block-detail", "data-parameters")?,
+        attr_of(&browser, "block-detail", "data-parameters")?,
         "1181568"
     );
     assert!(browser.current_url()?.contains("part=ffn"));
@@ -206,16 +196,16 @@ fn block_reports_the_residual_stream_of_the_loaded_model() -> Result<()> {
     let browser = Browser::start(1280, 1000)?;
     open_app(&browser, "#/block?text=Dogs%20bark", "block")?;
     // Before the model: words + [CLS] + [SEP].
-    assert_eq!(attr(&browser, "block-stream", "data-tokens")?, "4");
+    assert_eq!(attr_of(&browser, "block-stream", "data-tokens")?, "4");
     browser.click(&browser.find(&testid("block-model-load"))?)?;
     browser.wait_until("the model loads", MODEL_WAIT, || {
-        Ok((attr(&browser, "block-model", "data-status")? == "ready").then_some(()))
+        Ok((attr_of(&browser, "block-model", "data-status")? == "ready").then_some(()))
     })?;
     // "dogs bark" is two word pieces, so T = 4 and the stream 4 × 384.
     browser.wait_until("the tokenized sentence", MODEL_WAIT, || {
-        Ok((attr(&browser, "block-stream", "data-values")? == "1536").then_some(()))
+        Ok((attr_of(&browser, "block-stream", "data-values")? == "1536").then_some(()))
     })?;
-    assert_eq!(attr(&browser, "block-stream", "data-width")?, "384");
+    assert_eq!(attr_of(&browser, "block-stream", "data-width")?, "384");
     browser.assert_no_console_errors()
 }
 
@@ -321,11 +311,11 @@ fn architectures_compare_word_overlap_with_the_models_similarity() -> Result<()>
 fn glossary_searches_and_sections_link_into_it() -> Result<()> {
     let browser = Browser::start(1280, 1000)?;
     open_app(&browser, "#/glossary", "glossary")?;
-    let all: usize = attr(&browser, "glossary-count", "data-count")?.parse()?;
+    let all: usize = attr_of(&browser, "glossary-count", "data-count")?.parse()?;
     ensure!(all >= 25, "only {all} terms");
     browser.set_input(&browser.find(&testid("glossary-search"))?, "softmax")?;
     browser.wait_until("the search narrows the list", WAIT, || {
-        let n: usize = attr(&browser, "glossary-count", "data-count")?.parse()?;
+        let n: usize = attr_of(&browser, "glossary-count", "data-count")?.parse()?;
         Ok((n < all && n >= 1).then_some(()))
     })?;
     let slugs: Vec<String> = browser
@@ -383,10 +373,10 @@ fn presenter_mode_steps_through_panels_then_sections() -> Result<()> {
     browser.wait_for(&testid("presenter-bar"), WAIT)?;
     let class = browser.execute("return document.body.className", vec![])?;
     assert!(class.as_str().unwrap_or("").contains("presenter"));
-    assert_eq!(attr(&browser, "presenter-bar", "data-section")?, "6");
-    let parts: usize = attr(&browser, "presenter-bar", "data-parts")?.parse()?;
+    assert_eq!(attr_of(&browser, "presenter-bar", "data-section")?, "6");
+    let parts: usize = attr_of(&browser, "presenter-bar", "data-parts")?.parse()?;
     assert_eq!(parts, 4, "block: its title and three h2 panels");
-    assert_eq!(attr(&browser, "presenter-bar", "data-part")?, "1");
+    assert_eq!(attr_of(&browser, "presenter-bar", "data-part")?, "1");
 
     browser.press(ARROW_RIGHT)?;
     wait_attr(&browser, "presenter-bar", "data-part", "2")?;
@@ -466,10 +456,6 @@ fn themes_switch_and_are_remembered() -> Result<()> {
         "headless Chromium's system theme is light"
     );
     browser.assert_no_console_errors()
-}
-
-fn shown_section(browser: &Browser) -> Result<String> {
-    attend_e2e::shown_section(browser)
 }
 
 #[test]

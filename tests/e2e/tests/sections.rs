@@ -5,10 +5,9 @@
 
 use anyhow::{ensure, Result};
 use attend_e2e::{
-    choose, fits_the_window, hover_shows_a_number, open_app, open_app_and_reload, screenshot_dir,
-    summary, testid, wait_section, wait_summary, Browser,
+    choose, fits_the_window, floats, hover_shows_a_number, open_app, open_app_and_reload,
+    screenshot_dir, summary, testid, wait_section, wait_summary, Browser,
 };
-use serde_json::Value;
 use std::time::Duration;
 
 const WAIT: Duration = Duration::from_secs(20);
@@ -25,12 +24,6 @@ fn open_from_toc(browser: &Browser, slug: &str) -> Result<()> {
         "the address bar names the section"
     );
     Ok(())
-}
-
-fn floats(v: &Value) -> Vec<f64> {
-    v.as_array()
-        .map(|a| a.iter().filter_map(Value::as_f64).collect())
-        .unwrap_or_default()
 }
 
 /// Scrolls to the section `slug` and saves `<slug>.png`.

@@ -5,17 +5,14 @@
 //! to the CPU keeping the text and the view.
 
 use anyhow::{bail, Context, Result};
-use attend_e2e::{choose, open_app, screenshot_dir, testid, Browser};
+use attend_e2e::{
+    attr_of, choose, open_app, open_table, screenshot_dir, table_cells, testid, type_text, Browser,
+};
 use std::time::Duration;
 
 /// Loading the model, then putting it on an emulated GPU.
 const GPU_WAIT: Duration = Duration::from_secs(300);
 const WAIT: Duration = Duration::from_secs(120);
-
-fn attr(browser: &Browser, id: &str, name: &str) -> Result<String> {
-    let el = browser.find(&testid(id))?;
-    Ok(browser.attr(&el, name)?.unwrap_or_default())
-}
 
 /// Waits until the last result came from `backend` (`cpu` or `gpu`) and
 /// shows `text`.
@@ -30,45 +27,20 @@ fn wait_backend(browser: &Browser, backend: &str, text: &str, timeout: Duration)
             let view = browser.find(&testid("attention-view"))?;
             let shown = browser.attr(&view, "data-text")?.unwrap_or_default();
             let ready = browser.attr(&view, "data-ready")?.as_deref() == Some("true");
-            let on = attr(browser, "backend-line", "data-backend")?;
+            let on = attr_of(browser, "backend-line", "data-backend")?;
             Ok((ready && shown == text && on == backend).then_some(()))
         },
     )
 }
 
 /// Every cell of the attention table: `(query, key, value)`.
-fn table(browser: &Browser) -> Result<Vec<(u64, u64, f64)>> {
-    if browser.find_all(&testid("attention-table"))?.is_empty() {
-        browser.click(&browser.find(&testid("attention-table-toggle"))?)?;
-    }
-    browser.wait_for(&testid("attention-table"), WAIT)?;
-    let cells = browser.execute(
-        "return Array.from(document.querySelectorAll('[data-testid=attention-table] td'))
-                .map(td => [Number(td.dataset.q), Number(td.dataset.k), Number(td.dataset.value)]);",
-        vec![],
-    )?;
-    let cells: Vec<(u64, u64, f64)> = cells
-        .as_array()
-        .context("no table")?
-        .iter()
-        .map(|c| {
-            (
-                c[0].as_u64().unwrap_or(u64::MAX),
-                c[1].as_u64().unwrap_or(u64::MAX),
-                c[2].as_f64().unwrap_or(f64::NAN),
-            )
-        })
-        .collect();
+fn table(browser: &Browser) -> Result<Vec<(usize, usize, f64)>> {
+    open_table(browser, WAIT)?;
+    let cells = table_cells(browser)?;
     if cells.is_empty() {
         bail!("the attention table is empty");
     }
     Ok(cells)
-}
-
-fn type_text(browser: &Browser, text: &str) -> Result<()> {
-    let input = browser.find(&testid("attention-text"))?;
-    browser.clear(&input)?;
-    browser.send_keys(&input, text)
 }
 
 /// A tall window with the model panel at the top: the backend, its notices
@@ -173,7 +145,7 @@ fn a_lost_gpu_falls_back_to_the_cpu_keeping_text_and_view() -> Result<()> {
     if !notice.contains("switched to the CPU") || !notice.contains("device was lost") {
         bail!("no fallback notice: {notice:?}");
     }
-    if attr(&browser, "backend-line", "data-gpu")? != "failed" {
+    if attr_of(&browser, "backend-line", "data-gpu")? != "failed" {
         bail!("WebGPU is not marked as failed");
     }
     // The reader's text and view are kept.

@@ -74,9 +74,8 @@ pub fn no_webgpu(generation: u64) {
 
 /// Puts the model on the GPU. `cpu` is the same model on the CPU, for the
 /// warm-up check.
-pub async fn start(generation: u64, config: Vec<u8>, weights: Vec<u8>, cpu: &BertModel) {
-    let outcome = start_inner(&config, &weights, cpu).await;
-    drop((config, weights));
+pub async fn start(generation: u64, config: &[u8], weights: &[u8], cpu: &BertModel) {
+    let outcome = start_inner(config, weights, cpu).await;
     SLOT.with(|s| {
         let mut s = s.borrow_mut();
         if s.generation != generation {
@@ -110,7 +109,7 @@ async fn start_inner(
         })?,
     };
     let adapter = describe_adapter(&gpu).await.unwrap_or_else(|| GpuAdapter {
-        name: fallback_name(&ctx),
+        name: or_unnamed(ctx.summary().name),
         software: ctx.summary().device_type == "Cpu",
     });
     let model = GpuBert::from_bytes(&ctx, config, weights)
@@ -217,13 +216,19 @@ pub fn simulate_loss() -> bool {
     })
 }
 
-fn fallback_name(ctx: &GpuContext) -> String {
-    let name = ctx.summary().name;
-    if name.is_empty() {
+/// `name`, or a placeholder where the browser hides it.
+fn or_unnamed(name: String) -> String {
+    if name.trim().is_empty() {
         "unnamed WebGPU adapter".into()
     } else {
         name
     }
+}
+
+/// Whether this worker can see WebGPU at all (decides whether the loader
+/// keeps the raw files for the upload).
+pub fn has_webgpu() -> bool {
+    navigator_gpu().is_some()
 }
 
 /// `navigator.gpu`, where WebGPU exists.
@@ -267,11 +272,7 @@ async fn describe_adapter(gpu: &JsValue) -> Option<GpuAdapter> {
         description
     };
     Some(GpuAdapter {
-        name: if name.is_empty() {
-            "unnamed WebGPU adapter".into()
-        } else {
-            name
-        },
+        name: or_unnamed(name),
         software,
     })
 }

@@ -9,6 +9,7 @@
 use super::fetch::{self, FetchError, Fetched, ModelCache, Watch};
 use super::protocol::{ModelInfo, TokenizerKind};
 use attend_core::{Bert, BertConfig, BertError, BertModel, Tokenizer};
+use std::rc::Rc;
 
 /// Weights used when neither the caller nor a manifest names a file.
 pub const DEFAULT_WEIGHTS: &str = "model.safetensors";
@@ -226,10 +227,11 @@ pub struct Loaded {
     pub bytes: Option<ModelBytes>,
 }
 
-/// `config.json` and the weights file as fetched or picked.
+/// `config.json` and the weights file as fetched or picked, shared with
+/// the cache writes rather than copied (the weights are tens of MB).
 pub struct ModelBytes {
-    pub config: Vec<u8>,
-    pub weights: Vec<u8>,
+    pub config: Rc<Vec<u8>>,
+    pub weights: Rc<Vec<u8>>,
 }
 
 /// Files fetched from the network for a model that loaded fine: stored in
@@ -237,7 +239,7 @@ pub struct ModelBytes {
 #[derive(Default)]
 pub struct CacheWrites {
     cache: Option<ModelCache>,
-    files: Vec<(String, Vec<u8>)>,
+    files: Vec<(String, Rc<Vec<u8>>)>,
 }
 
 impl CacheWrites {
@@ -404,14 +406,15 @@ pub async fn load_url(
         Err(message) => return Err(session.fail(message).await),
     };
     let info = model_info(&bert, &name, &weights_file, js_sys::Date::now() - started);
+    let (config, weights) = (Rc::new(config), Rc::new(weights));
     let bytes = keep_bytes.then(|| ModelBytes {
-        config: config.clone(),
-        weights: weights.clone(),
+        config: Rc::clone(&config),
+        weights: Rc::clone(&weights),
     });
     let candidates = [
-        ("manifest.json", manifest),
+        ("manifest.json", manifest.map(Rc::new)),
         ("config.json", Some(config)),
-        (tokenizer_file(tokenizer_kind), Some(tokenizer)),
+        (tokenizer_file(tokenizer_kind), Some(Rc::new(tokenizer))),
         (weights_file.as_str(), Some(weights)),
     ];
     let files = candidates
@@ -447,9 +450,10 @@ pub fn load_files(
         bert,
         info,
         cache_writes: CacheWrites::default(),
+        // Picked files arrive as borrowed buffers: kept only for the GPU.
         bytes: keep_bytes.then(|| ModelBytes {
-            config: config.to_vec(),
-            weights: weights.to_vec(),
+            config: Rc::new(config.to_vec()),
+            weights: Rc::new(weights.to_vec()),
         }),
     })
 }

@@ -18,7 +18,7 @@ use super::protocol::{
 use super::wire;
 use attend_core::gpu::{Encoder, GpuError};
 use attend_core::{Bert, BertOutput, Encoding};
-use js_sys::{Float32Array, Promise, Reflect};
+use js_sys::{Float32Array, Promise};
 use std::cell::{Cell, RefCell};
 use std::rc::Rc;
 use wasm_bindgen::prelude::*;
@@ -156,14 +156,6 @@ fn post_status(notice: Option<String>) {
     );
 }
 
-/// Whether this worker can see WebGPU at all (decides whether the loader
-/// keeps the raw files for the upload).
-fn has_webgpu() -> bool {
-    Reflect::get(&js_sys::global(), &"navigator".into())
-        .and_then(|n| Reflect::get(&n, &"gpu".into()))
-        .is_ok_and(|gpu| !gpu.is_undefined() && !gpu.is_null())
-}
-
 fn next_generation() -> u64 {
     LOAD_GENERATION.with(|g| {
         g.set(g.get() + 1);
@@ -195,7 +187,8 @@ async fn load_url(generation: u64, base: String, weights: Option<String>) {
         progress: &progress,
         cancelled: &cancelled,
     };
-    let result = loader::load_url(&base, weights.as_deref(), &watch, has_webgpu()).await;
+    let result =
+        loader::load_url(&base, weights.as_deref(), &watch, gpu_worker::has_webgpu()).await;
     if !is_current(generation) {
         return; // a newer load answers instead
     }
@@ -217,7 +210,14 @@ fn load_files(generation: u64, name: &str, kind: TokenizerKind, buffers: &[JsVal
     })();
     LOADING.with(|l| l.set(true));
     let result = files.and_then(|(config, weights, tokenizer)| {
-        loader::load_files(name, &config, &weights, kind, &tokenizer, has_webgpu())
+        loader::load_files(
+            name,
+            &config,
+            &weights,
+            kind,
+            &tokenizer,
+            gpu_worker::has_webgpu(),
+        )
     });
     LOADING.with(|l| l.set(false));
     if !is_current(generation) {
@@ -246,7 +246,7 @@ async fn install(loaded: Loaded) {
     cache_writes.commit().await;
     match bytes {
         Some(bytes) => {
-            gpu_worker::start(gpu_generation, bytes.config, bytes.weights, &bert.model).await;
+            gpu_worker::start(gpu_generation, &bytes.config, &bytes.weights, &bert.model).await;
         }
         None => gpu_worker::no_webgpu(gpu_generation),
     }
@@ -285,6 +285,17 @@ struct Ran {
     forward_ms: f64,
 }
 
+/// What one input came to.
+struct Outcome {
+    ran: Ran,
+    /// Why it did not run where the reader asked, if it did not.
+    notice: Option<String>,
+    /// The tokenized input (for Q/K/V and the calibration).
+    enc: Encoding,
+    /// WebGPU is still to be timed on this input.
+    calibrate: bool,
+}
+
 async fn run(args: RunArgs) {
     let request_id = args.request_id;
     let fail = |message: String| {
@@ -311,13 +322,13 @@ async fn run(args: RunArgs) {
             break (bert, outcome);
         }
     };
-    let qkv = match (&outcome, args.qkv_layer) {
-        (Ok(_), Some(layer)) => Some(bert.qkv(&args.text, args.pair.as_deref(), None, layer)),
-        _ => None,
-    };
+    let qkv = outcome.as_ref().ok().zip(args.qkv_layer).map(|(o, layer)| {
+        bert.model
+            .qkv(&o.enc.input_ids, &o.enc.token_type_ids, layer)
+    });
     RUNNING.with(|r| r.set(None));
-    let (ran, notice, calibrate) = match outcome {
-        Ok(done) => done,
+    let outcome = match outcome {
+        Ok(outcome) => outcome,
         Err(message) => {
             fail(format!("the model could not run on this input: {message}"));
             return;
@@ -330,30 +341,24 @@ async fn run(args: RunArgs) {
             return;
         }
     };
-    let tokens = ran.out.num_tokens();
-    let cpu_ms = ran.forward_ms;
-    if args.choice == BackendChoice::Auto && ran.backend == Backend::Cpu {
-        let enc = Encoding {
-            tokens: ran.out.tokens.clone(),
-            input_ids: ran.out.input_ids.clone(),
-            token_type_ids: ran.out.token_type_ids.clone(),
-            truncated: ran.out.truncated,
-        };
-        LAST_AUTO_RUN.with(|r| *r.borrow_mut() = Some((enc, cpu_ms)));
-    }
+    let Outcome {
+        ran,
+        notice,
+        enc,
+        calibrate,
+    } = outcome;
+    let (tokens, cpu_ms) = (ran.out.num_tokens(), ran.forward_ms);
+    let automatic_on_cpu = args.choice == BackendChoice::Auto && ran.backend == Backend::Cpu;
     post_result(request_id, ran, notice, qkv);
-    if let Some(enc) = calibrate {
+    if calibrate {
         calibrate_gpu(&enc, tokens, cpu_ms).await;
+    } else if automatic_on_cpu {
+        LAST_AUTO_RUN.with(|r| *r.borrow_mut() = Some((enc, cpu_ms)));
     }
 }
 
-/// Carries out the plan for this input. Returns the result, a notice when
-/// it did not run where the reader asked, and the encoding when WebGPU is
-/// still to be timed on it.
-async fn run_on_a_backend(
-    bert: &Bert,
-    args: &RunArgs,
-) -> Result<(Ran, Option<String>, Option<Encoding>), String> {
+/// Tokenizes the input and carries out the plan for it.
+async fn run_on_a_backend(bert: &Bert, args: &RunArgs) -> Result<Outcome, String> {
     let enc = bert
         .encode(&args.text, args.pair.as_deref(), None)
         .map_err(|e| e.to_string())?;
@@ -375,30 +380,41 @@ async fn run_on_a_backend(
             plan => break plan,
         }
     };
-    match plan {
-        Plan::Run(Backend::Cpu) | Plan::WaitForGpu => Ok((on_cpu(bert, &enc).await?, None, None)),
-        Plan::CpuInstead(why) => Ok((on_cpu(bert, &enc).await?, Some(why), None)),
-        Plan::Calibrate => Ok((on_cpu(bert, &enc).await?, None, Some(enc))),
-        Plan::Run(Backend::Gpu) => {
-            let Some(gpu) = gpu_worker::model() else {
-                let why = "WebGPU is not ready; this ran on the CPU.".to_string();
-                return Ok((on_cpu(bert, &enc).await?, Some(why), None));
-            };
-            match forward(Encoder::Gpu(&gpu), &enc).await {
-                Ok(ran) => Ok((ran, None, None)),
-                Err(e) if e.is_device_failure() => {
-                    let notice = gpu_worker::fail(&e);
-                    post_status(Some(notice.clone()));
-                    Ok((on_cpu(bert, &enc).await?, Some(notice), None))
-                }
-                Err(e @ GpuError::TooLarge { .. }) => {
-                    let why =
-                        format!("This input is too big for the GPU ({e}); it ran on the CPU.");
-                    Ok((on_cpu(bert, &enc).await?, Some(why), None))
-                }
-                Err(e) => Err(e.to_string()),
-            }
+    let calibrate = plan == Plan::Calibrate;
+    let (ran, notice) = match plan {
+        // (WaitForGpu never leaves the loop above.)
+        Plan::Run(Backend::Cpu) | Plan::Calibrate | Plan::WaitForGpu => {
+            (on_cpu(bert, &enc).await?, None)
         }
+        Plan::CpuInstead(why) => (on_cpu(bert, &enc).await?, Some(why)),
+        Plan::Run(Backend::Gpu) => on_gpu(bert, &enc).await?,
+    };
+    Ok(Outcome {
+        ran,
+        notice,
+        enc,
+        calibrate,
+    })
+}
+
+/// WebGPU, or the CPU with the reason when the GPU cannot take this input.
+async fn on_gpu(bert: &Bert, enc: &Encoding) -> Result<(Ran, Option<String>), String> {
+    let Some(gpu) = gpu_worker::model() else {
+        let why = "WebGPU is not ready; this ran on the CPU.".to_string();
+        return Ok((on_cpu(bert, enc).await?, Some(why)));
+    };
+    match forward(Encoder::Gpu(&gpu), enc).await {
+        Ok(ran) => Ok((ran, None)),
+        Err(e) if e.is_device_failure() => {
+            let notice = gpu_worker::fail(&e);
+            post_status(Some(notice.clone()));
+            Ok((on_cpu(bert, enc).await?, Some(notice)))
+        }
+        Err(e @ GpuError::TooLarge { .. }) => {
+            let why = format!("This input is too big for the GPU ({e}); it ran on the CPU.");
+            Ok((on_cpu(bert, enc).await?, Some(why)))
+        }
+        Err(e) => Err(e.to_string()),
     }
 }
 
