@@ -7,6 +7,7 @@ mod bench_app;
 mod bench_gpu;
 mod build;
 mod cmd;
+mod disk;
 mod model;
 mod model_f16;
 mod server;

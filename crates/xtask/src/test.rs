@@ -3,7 +3,7 @@
 
 use crate::cmd::{self, cargo};
 use crate::tools::{self, CHROMEDRIVER, WASM_TARGET};
-use crate::{build, model, server};
+use crate::{build, disk, model, server};
 use anyhow::Result;
 use std::path::Path;
 
@@ -16,6 +16,7 @@ pub fn all(root: &Path) -> Result<()> {
     tools::ensure_build_tools()?;
     tools::ensure_browser()?;
     model::ensure_default_model(root)?;
+    disk::warn_if_short(&target_dir(root), disk::TEST_NEEDS_BYTES);
 
     cmd::run(
         "cargo fmt --check",
@@ -124,4 +125,11 @@ fn private_dir(path: &Path) -> Result<std::path::PathBuf> {
         std::fs::set_permissions(path, std::fs::Permissions::from_mode(0o700))?;
     }
     Ok(path.to_path_buf())
+}
+
+/// Where cargo writes: `CARGO_TARGET_DIR` when set, else `target/`.
+fn target_dir(root: &Path) -> std::path::PathBuf {
+    std::env::var_os("CARGO_TARGET_DIR")
+        .map(std::path::PathBuf::from)
+        .unwrap_or_else(|| root.join("target"))
 }
