@@ -99,6 +99,66 @@ fn tiny_bert_token_types_change_the_output() {
     assert!(changed > 1e-3, "token types had no effect ({changed:e})");
 }
 
+/// The pass recorded for one length is kept and resubmitted: a second
+/// sentence of that length must be answered for its own ids, and lengths
+/// may alternate without one run leaking into another.
+#[test]
+fn a_kept_pass_answers_for_the_new_ids() {
+    let Some(ctx) = gpu() else { return };
+    let golden: TinyGolden =
+        serde_json::from_slice(&read(tiny_dir().join("golden.json"))).expect("golden parses");
+    let (six, three) = (&golden.inputs[0], &golden.inputs[1]);
+    assert_eq!((six.input_ids.len(), three.input_ids.len()), (6, 3));
+    let bert = tiny_gpu(ctx);
+    let cpu = tiny_model();
+    let run = |ids: &[u32], types: &[u32]| {
+        pollster::block_on(bert.forward(ids, types)).expect("GPU forward")
+    };
+
+    let first = run(&six.input_ids, &six.token_type_ids);
+    check("six tokens, first run", &first, six.into());
+
+    // Same length, other word pieces: [CLS] 63 8 45 17 [SEP].
+    let mut other = six.input_ids.clone();
+    other[1..5].reverse();
+    assert_ne!(other, six.input_ids);
+    let reused = run(&other, &six.token_type_ids);
+    let reference = cpu
+        .forward_ids(&other, &six.token_type_ids)
+        .expect("CPU forward");
+    check(
+        "same length, other ids, vs CPU",
+        &reused,
+        (&reference).into(),
+    );
+    let moved = max_abs_diff(
+        "other ids",
+        &reused.last_hidden_state,
+        &first.last_hidden_state,
+    );
+    assert!(
+        moved > 1e-3,
+        "the kept pass ignored the new ids ({moved:e})"
+    );
+
+    check(
+        "three tokens after six",
+        &run(&three.input_ids, &three.token_type_ids),
+        three.into(),
+    );
+    let again = run(&six.input_ids, &six.token_type_ids);
+    assert_eq!(
+        again.attentions.data(),
+        first.attentions.data(),
+        "attentions"
+    );
+    assert_eq!(
+        again.hidden_states.data(),
+        first.hidden_states.data(),
+        "hidden states"
+    );
+}
+
 #[test]
 fn invalid_input_is_an_error_not_a_gpu_read() {
     let Some(ctx) = gpu() else { return };

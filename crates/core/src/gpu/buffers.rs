@@ -1,5 +1,6 @@
 //! Moving data to and from the GPU: storage buffers from host slices, empty
-//! work buffers, and the one readback at the end of a submission.
+//! work and input buffers, and [`Plan`]: recorded dispatches submitted with
+//! one readback at the end.
 //!
 //! Readback never blocks in the browser: `map_async` reports through a
 //! oneshot channel that is awaited. Natively the device is polled until the
@@ -55,6 +56,19 @@ impl GpuContext {
             }))
     }
 
+    /// A storage buffer of `len` ids that the queue rewrites before each
+    /// submission of a [`Plan`].
+    pub(crate) fn input_u32(&self, what: &str, len: usize) -> Result<wgpu::Buffer, GpuError> {
+        let bytes = len.max(1) as u64 * F32_BYTES;
+        self.check_size(what, bytes)?;
+        Ok(self.device.create_buffer(&wgpu::BufferDescriptor {
+            label: Some(what),
+            size: bytes,
+            usage: wgpu::BufferUsages::STORAGE | wgpu::BufferUsages::COPY_DST,
+            mapped_at_creation: false,
+        }))
+    }
+
     /// A zeroed work buffer of `len` f32 values that kernels write and the
     /// readback copies from.
     pub(crate) fn work_buffer(&self, what: &str, len: usize) -> Result<wgpu::Buffer, GpuError> {
@@ -102,9 +116,116 @@ impl ErrorScopes {
     }
 }
 
-/// Buffers to read back after a submission, concatenated in order, each with
-/// the number of f32 values to take from its start.
-pub(crate) type Readback<'a> = [(&'a wgpu::Buffer, usize)];
+/// Dispatches recorded once and submittable many times, with the buffers
+/// read back after each submission and one staging buffer they are copied
+/// into. Submitting again only writes the inputs and encodes the same bind
+/// groups; nothing is allocated (wgpu's repeated-compute pattern).
+///
+/// One submission at a time: the staging buffer is mapped until
+/// [`Pending::read`] returns.
+pub(crate) struct Plan {
+    dispatches: Vec<Dispatch>,
+    /// Each buffer with the number of f32 values to take from its start.
+    readback: Vec<(wgpu::Buffer, usize)>,
+    staging: wgpu::Buffer,
+    len: usize,
+}
+
+impl Plan {
+    pub(crate) fn new(
+        ctx: &GpuContext,
+        dispatches: Vec<Dispatch>,
+        readback: Vec<(wgpu::Buffer, usize)>,
+    ) -> Result<Self, GpuError> {
+        let len: usize = readback.iter().map(|(_, n)| n).sum();
+        let staging_bytes = len.max(1) as u64 * F32_BYTES;
+        if staging_bytes > ctx.limits.max_buffer_size {
+            return Err(GpuError::TooLarge {
+                what: "the results of this forward pass".into(),
+                needed_bytes: staging_bytes,
+                limit_bytes: ctx.limits.max_buffer_size,
+            });
+        }
+        let staging = ctx.device.create_buffer(&wgpu::BufferDescriptor {
+            label: Some("readback"),
+            size: staging_bytes,
+            usage: wgpu::BufferUsages::MAP_READ | wgpu::BufferUsages::COPY_DST,
+            mapped_at_creation: false,
+        });
+        Ok(Plan {
+            dispatches,
+            readback,
+            staging,
+            len,
+        })
+    }
+
+    /// Writes `inputs` through the queue (ordered before the submission),
+    /// encodes every dispatch into one compute pass and the readback copies
+    /// into the staging buffer, submits, and starts mapping.
+    fn submit(&self, ctx: &GpuContext, inputs: &[(&wgpu::Buffer, &[u8])]) -> Pending {
+        for &(buffer, bytes) in inputs {
+            ctx.queue.write_buffer(buffer, 0, bytes);
+        }
+        let mut encoder = ctx
+            .device
+            .create_command_encoder(&wgpu::CommandEncoderDescriptor {
+                label: Some("attend"),
+            });
+        {
+            // One pass for everything: wgpu inserts the barriers between
+            // dispatches that share a buffer.
+            let mut pass = encoder.begin_compute_pass(&wgpu::ComputePassDescriptor {
+                label: Some("attend"),
+                timestamp_writes: None,
+            });
+            for dispatch in &self.dispatches {
+                dispatch.encode(&mut pass);
+            }
+        }
+        let mut offset = 0;
+        for (buffer, n) in &self.readback {
+            let bytes = *n as u64 * F32_BYTES;
+            if bytes > 0 {
+                encoder.copy_buffer_to_buffer(buffer, 0, &self.staging, offset, bytes);
+            }
+            offset += bytes;
+        }
+        ctx.queue.submit([encoder.finish()]);
+
+        let (sender, mapped) = futures_channel::oneshot::channel();
+        self.staging
+            .slice(..)
+            .map_async(wgpu::MapMode::Read, move |result| {
+                // The receiver only disappears if the caller dropped the future.
+                let _ = sender.send(result);
+            });
+        Pending {
+            staging: self.staging.clone(),
+            mapped,
+            len: self.len,
+        }
+    }
+
+    /// Submits inside error scopes and returns the read-back values,
+    /// concatenated in the order of `readback`.
+    pub(crate) async fn execute(
+        &self,
+        ctx: &GpuContext,
+        inputs: &[(&wgpu::Buffer, &[u8])],
+    ) -> Result<Vec<f32>, GpuError> {
+        ctx.check_healthy()?;
+        let (scopes_done, pending) = {
+            let scopes = ErrorScopes::push(&ctx.device);
+            let pending = self.submit(ctx, inputs);
+            (scopes.pop(), pending)
+        };
+        scopes_done.await?;
+        let values = pending.read(ctx).await?;
+        ctx.check_healthy()?;
+        Ok(values)
+    }
+}
 
 /// A submitted command buffer whose results are being mapped.
 pub(crate) struct Pending {
@@ -113,70 +234,9 @@ pub(crate) struct Pending {
     len: usize,
 }
 
-/// Encodes `dispatches` into one compute pass, then copies every readback
-/// range into one staging buffer, submits, and starts mapping it.
-pub(crate) fn submit(
-    ctx: &GpuContext,
-    dispatches: &[Dispatch],
-    readback: &Readback<'_>,
-) -> Result<Pending, GpuError> {
-    let len: usize = readback.iter().map(|(_, n)| n).sum();
-    let staging_bytes = len.max(1) as u64 * F32_BYTES;
-    if staging_bytes > ctx.limits.max_buffer_size {
-        return Err(GpuError::TooLarge {
-            what: "the results of this forward pass".into(),
-            needed_bytes: staging_bytes,
-            limit_bytes: ctx.limits.max_buffer_size,
-        });
-    }
-    let staging = ctx.device.create_buffer(&wgpu::BufferDescriptor {
-        label: Some("readback"),
-        size: staging_bytes,
-        usage: wgpu::BufferUsages::MAP_READ | wgpu::BufferUsages::COPY_DST,
-        mapped_at_creation: false,
-    });
-    let mut encoder = ctx
-        .device
-        .create_command_encoder(&wgpu::CommandEncoderDescriptor {
-            label: Some("attend"),
-        });
-    {
-        // One pass for everything: wgpu inserts the barriers between
-        // dispatches that share a buffer.
-        let mut pass = encoder.begin_compute_pass(&wgpu::ComputePassDescriptor {
-            label: Some("attend"),
-            timestamp_writes: None,
-        });
-        for dispatch in dispatches {
-            dispatch.encode(&mut pass);
-        }
-    }
-    let mut offset = 0;
-    for &(buffer, n) in readback {
-        let bytes = n as u64 * F32_BYTES;
-        if bytes > 0 {
-            encoder.copy_buffer_to_buffer(buffer, 0, &staging, offset, bytes);
-        }
-        offset += bytes;
-    }
-    ctx.queue.submit([encoder.finish()]);
-
-    let (sender, mapped) = futures_channel::oneshot::channel();
-    staging
-        .slice(..)
-        .map_async(wgpu::MapMode::Read, move |result| {
-            // The receiver only disappears if the caller dropped the future.
-            let _ = sender.send(result);
-        });
-    Ok(Pending {
-        staging,
-        mapped,
-        len,
-    })
-}
-
 impl Pending {
-    /// Waits for the GPU and returns the read-back values.
+    /// Waits for the GPU and returns the read-back values; the staging
+    /// buffer is unmapped again, ready for the next submission.
     pub(crate) async fn read(self, ctx: &GpuContext) -> Result<Vec<f32>, GpuError> {
         #[cfg(not(target_arch = "wasm32"))]
         ctx.device
@@ -205,8 +265,9 @@ impl Pending {
     }
 }
 
-/// Records nothing itself: runs `record` (which creates buffers and
-/// dispatches) inside error scopes, submits, and reads `readback` back.
+/// Runs `record` (which creates buffers and dispatches) inside error scopes,
+/// submits once, and reads its readback list back. For one-off work; a
+/// forward pass keeps its [`Plan`] instead.
 pub(crate) async fn run<F>(ctx: &GpuContext, record: F) -> Result<Vec<f32>, GpuError>
 where
     F: FnOnce(&GpuContext) -> Result<(Vec<Dispatch>, Vec<(wgpu::Buffer, usize)>), GpuError>,
@@ -214,11 +275,10 @@ where
     ctx.check_healthy()?;
     let (scopes_done, pending) = {
         let scopes = ErrorScopes::push(&ctx.device);
-        let submitted = record(ctx).and_then(|(dispatches, readback)| {
-            let refs: Vec<(&wgpu::Buffer, usize)> = readback.iter().map(|(b, n)| (b, *n)).collect();
-            submit(ctx, &dispatches, &refs)
-        });
-        (scopes.pop(), submitted)
+        let pending = record(ctx)
+            .and_then(|(dispatches, readback)| Plan::new(ctx, dispatches, readback))
+            .map(|plan| plan.submit(ctx, &[]));
+        (scopes.pop(), pending)
     };
     let pending = pending?;
     scopes_done.await?;

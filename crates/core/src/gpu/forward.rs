@@ -1,13 +1,18 @@
 //! [`GpuBert`]: the BERT forward pass as one GPU submission.
 //!
-//! Weights are uploaded once, at construction. A forward pass allocates its
-//! work buffers (their size depends on `T`), records every layer's
-//! dispatches into one compute pass, and reads back only what
-//! [`ForwardOutput`] holds: the attentions, the hidden states and the pooler
-//! output. The sentence embedding is pooled on the host from the read-back
-//! last hidden state, in f64 as the CPU path does.
+//! Weights are uploaded once, at construction. Everything else depends only
+//! on the number of tokens `T`: the work buffers, every layer's dispatches
+//! (one compute pass) and the staging buffer for the readback. They are
+//! built once per `T` and kept for the last `T` seen, so running the same
+//! length again (another word of the same length, a benchmark) only writes
+//! the ids and submits. Only what [`ForwardOutput`] holds is read back: the
+//! attentions, the hidden states and the pooler output. The sentence
+//! embedding is pooled on the host from the read-back last hidden state, in
+//! f64 as the CPU path does.
 
-use super::buffers;
+use std::sync::Mutex;
+
+use super::buffers::{self, Plan};
 use super::kernels::{check_head_dim, Activation, Recorder};
 use super::weights::GpuWeights;
 use super::{GpuContext, GpuError};
@@ -20,6 +25,25 @@ pub struct GpuBert {
     ctx: GpuContext,
     config: BertConfig,
     weights: GpuWeights,
+    /// The forward pass for the last `T`, taken out while it runs: two
+    /// forwards at once never share buffers (the second builds its own).
+    prepared: Mutex<Option<Prepared>>,
+}
+
+/// A forward pass for `t` tokens, recorded and ready to submit.
+struct Prepared {
+    t: usize,
+    ids: wgpu::Buffer,
+    type_ids: wgpu::Buffer,
+    plan: Plan,
+}
+
+impl std::fmt::Debug for Prepared {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Prepared")
+            .field("t", &self.t)
+            .finish_non_exhaustive()
+    }
 }
 
 /// Per-forward GPU buffers, sized for `T` tokens.
@@ -58,6 +82,7 @@ impl GpuBert {
             ctx: ctx.clone(),
             config,
             weights: weights?,
+            prepared: Mutex::new(None),
         })
     }
 
@@ -81,17 +106,21 @@ impl GpuBert {
         let (state, map) = (t * h, heads * t * t);
         let has_pooler = self.weights.pooler.is_some();
 
-        let values = buffers::run(&self.ctx, |ctx| {
-            let work = self.work_buffers(ctx, t)?;
-            let mut rec = Recorder::new(&ctx.device, &ctx.kernels);
-            self.record(ctx, &mut rec, &work, ids, type_ids)?;
-            let mut readback: Vec<(wgpu::Buffer, usize)> = Vec::new();
-            readback.extend(work.attentions.iter().map(|b| (b.clone(), map)));
-            readback.extend(work.hidden.iter().map(|b| (b.clone(), state)));
-            readback.extend(work.pooled.iter().map(|b| (b.clone(), h)));
-            Ok((rec.into_dispatches(), readback))
-        })
-        .await?;
+        let prepared = match self.take_prepared(t) {
+            Some(prepared) => prepared,
+            None => self.prepare(t).await?,
+        };
+        let inputs = [
+            (&prepared.ids, bytemuck::cast_slice::<u32, u8>(ids)),
+            (
+                &prepared.type_ids,
+                bytemuck::cast_slice::<u32, u8>(type_ids),
+            ),
+        ];
+        let values = prepared.plan.execute(&self.ctx, &inputs).await?;
+        // Kept only after a clean run: after an error the staging buffer
+        // may still be mapped.
+        self.keep_prepared(prepared);
 
         let (attentions, rest) = values.split_at(n_layers * map);
         let (hidden, pooled) = rest.split_at((n_layers + 1) * state);
@@ -102,6 +131,60 @@ impl GpuBert {
             embedding: mean_pool_normalised(&last, h),
             last_hidden_state: NdArray::new(vec![t, h], last)?,
             pooler_output: has_pooler.then(|| pooled.to_vec()),
+        })
+    }
+
+    /// The kept forward pass if it is for `t` tokens, taken out of the slot.
+    fn take_prepared(&self, t: usize) -> Option<Prepared> {
+        let mut slot = self.prepared.lock().ok()?;
+        match slot.take() {
+            Some(prepared) if prepared.t == t => Some(prepared),
+            other => {
+                *slot = other;
+                None
+            }
+        }
+    }
+
+    fn keep_prepared(&self, prepared: Prepared) {
+        if let Ok(mut slot) = self.prepared.lock() {
+            *slot = Some(prepared);
+        }
+    }
+
+    /// Allocates the buffers for `t` tokens and records the whole pass.
+    async fn prepare(&self, t: usize) -> Result<Prepared, GpuError> {
+        let ctx = &self.ctx;
+        ctx.check_healthy()?;
+        let (scopes_done, prepared) = {
+            let scopes = buffers::ErrorScopes::push(&ctx.device);
+            let prepared = self.record_plan(t);
+            (scopes.pop(), prepared)
+        };
+        let prepared = prepared?;
+        scopes_done.await?;
+        Ok(prepared)
+    }
+
+    fn record_plan(&self, t: usize) -> Result<Prepared, GpuError> {
+        let ctx = &self.ctx;
+        let cfg = &self.config;
+        let (h, n_layers) = (cfg.hidden_size, cfg.num_hidden_layers);
+        let (state, map) = (t * h, cfg.num_attention_heads * t * t);
+        let work = self.work_buffers(ctx, t)?;
+        let ids = ctx.input_u32("input ids", t)?;
+        let type_ids = ctx.input_u32("token type ids", t)?;
+        let mut rec = Recorder::new(&ctx.device, &ctx.kernels);
+        self.record(ctx, &mut rec, &work, &ids, &type_ids, t)?;
+        let mut readback: Vec<(wgpu::Buffer, usize)> = Vec::with_capacity(2 * n_layers + 2);
+        readback.extend(work.attentions.iter().map(|b| (b.clone(), map)));
+        readback.extend(work.hidden.iter().map(|b| (b.clone(), state)));
+        readback.extend(work.pooled.iter().map(|b| (b.clone(), h)));
+        Ok(Prepared {
+            t,
+            ids,
+            type_ids,
+            plan: Plan::new(ctx, rec.into_dispatches(), readback)?,
         })
     }
 
@@ -133,28 +216,22 @@ impl GpuBert {
         ctx: &GpuContext,
         rec: &mut Recorder<'_>,
         work: &Work,
-        ids: &[u32],
-        type_ids: &[u32],
+        ids_buf: &wgpu::Buffer,
+        types_buf: &wgpu::Buffer,
+        t: usize,
     ) -> Result<(), GpuError> {
         let cfg = &self.config;
         let w = &self.weights;
-        let (t, h, heads, d) = (
-            ids.len(),
-            cfg.hidden_size,
-            cfg.num_attention_heads,
-            cfg.head_dim(),
-        );
+        let (h, heads, d) = (cfg.hidden_size, cfg.num_attention_heads, cfg.head_dim());
         let inner = cfg.intermediate_size;
         let eps = cfg.layer_norm_eps as f32;
 
-        let ids_buf = ctx.upload_u32("input ids", ids)?;
-        let types_buf = ctx.upload_u32("token type ids", type_ids)?;
         // One unpadded sequence: every key is visible.
         let mask = ctx.upload_f32("attention mask", &vec![0.0; t])?;
 
         rec.embed(
-            &ids_buf,
-            &types_buf,
+            ids_buf,
+            types_buf,
             &w.word_embeddings,
             &w.position_embeddings,
             &w.token_type_embeddings,

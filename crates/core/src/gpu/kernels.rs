@@ -2,7 +2,7 @@
 //! pipelines, and the host side of each: the uniform parameters and the
 //! workgroup grid of one dispatch.
 //!
-//! A [`Dispatch`] is only recorded here; [`super::buffers::submit_and_read`]
+//! A [`Dispatch`] is only recorded here; [`super::buffers::Plan`]
 //! encodes many of them into a single compute pass.
 
 use std::borrow::Cow;
