@@ -59,25 +59,28 @@ impl GpuContext {
     /// A storage buffer of `len` ids that the queue rewrites before each
     /// submission of a [`Plan`].
     pub(crate) fn input_u32(&self, what: &str, len: usize) -> Result<wgpu::Buffer, GpuError> {
-        let bytes = len.max(1) as u64 * F32_BYTES;
-        self.check_size(what, bytes)?;
-        Ok(self.device.create_buffer(&wgpu::BufferDescriptor {
-            label: Some(what),
-            size: bytes,
-            usage: wgpu::BufferUsages::STORAGE | wgpu::BufferUsages::COPY_DST,
-            mapped_at_creation: false,
-        }))
+        self.storage_buffer(what, len, wgpu::BufferUsages::COPY_DST)
     }
 
     /// A zeroed work buffer of `len` f32 values that kernels write and the
     /// readback copies from.
     pub(crate) fn work_buffer(&self, what: &str, len: usize) -> Result<wgpu::Buffer, GpuError> {
+        self.storage_buffer(what, len, wgpu::BufferUsages::COPY_SRC)
+    }
+
+    /// A zeroed storage buffer of `len` 4-byte values (at least one).
+    fn storage_buffer(
+        &self,
+        what: &str,
+        len: usize,
+        extra_usage: wgpu::BufferUsages,
+    ) -> Result<wgpu::Buffer, GpuError> {
         let bytes = len.max(1) as u64 * F32_BYTES;
         self.check_size(what, bytes)?;
         Ok(self.device.create_buffer(&wgpu::BufferDescriptor {
             label: Some(what),
             size: bytes,
-            usage: wgpu::BufferUsages::STORAGE | wgpu::BufferUsages::COPY_SRC,
+            usage: wgpu::BufferUsages::STORAGE | extra_usage,
             mapped_at_creation: false,
         }))
     }
