@@ -2,7 +2,7 @@
 //! forward time, the reader's setting (also `backend=auto|cpu|gpu` in any
 //! link), the calibration behind the automatic choice, and fallback notices.
 
-use crate::model::protocol::{Backend, BackendChoice, BackendStatus, GpuState};
+use crate::model::protocol::{backend_label, Backend, BackendChoice, BackendStatus, GpuState};
 use crate::model_store::ModelStore;
 use crate::navigation::{current_route, replace};
 use crate::route::Route;
@@ -62,8 +62,7 @@ fn gpu_slug(state: &GpuState) -> &'static str {
 pub fn backend_name(backend: Backend, status: &BackendStatus) -> String {
     match (backend, &status.gpu) {
         (Backend::Gpu, GpuState::Ready { adapter }) => format!("WebGPU on {}", adapter.name),
-        (Backend::Gpu, _) => "WebGPU".into(),
-        (Backend::Cpu, _) => "CPU".into(),
+        (backend, _) => backend_label(backend).into(),
     }
 }
 
@@ -177,7 +176,7 @@ fn Calibration() -> impl IntoView {
                                     <td>{format!("≤{} (timed at {})", p.max_tokens, p.tokens)}</td>
                                     <td>{format!("{:.0} ms", p.cpu_ms)}</td>
                                     <td>{gpu}</td>
-                                    <td>{if winner == Backend::Gpu { "WebGPU" } else { "CPU" }}</td>
+                                    <td>{backend_label(winner)}</td>
                                 </tr>
                             }
                         }).collect_view()}

@@ -32,7 +32,7 @@ impl Element {
 
 impl Browser {
     /// Starts chromedriver and a fresh headless Chromium (new profile, no
-    /// network chatter, WebGPU allowed) with the given window size.
+    /// network chatter, no WebGPU) with the given window size.
     pub fn start(width: u32, height: u32) -> Result<Browser> {
         Self::start_with(width, height, None, false)
     }

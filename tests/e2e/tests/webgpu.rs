@@ -64,17 +64,24 @@ fn open_details(browser: &Browser) -> Result<()> {
     Ok(())
 }
 
-#[test]
-fn a_backend_gpu_link_runs_on_webgpu_with_the_cpus_numbers() -> Result<()> {
+/// A WebGPU browser on the attention section at `link` (which names
+/// `backend=gpu`), once `text` has been computed on WebGPU; the backend
+/// details are open.
+fn open_on_webgpu(link: &str, text: &str) -> Result<Browser> {
     let browser = Browser::start_with_webgpu(1280, 1000)?;
-    let text = "The cat sat on the mat.";
-    open_app(
-        &browser,
-        "#/attention?text=The%20cat%20sat%20on%20the%20mat.&layer=2&head=3&backend=gpu",
-        "attention",
-    )?;
+    open_app(&browser, link, "attention")?;
     wait_backend(&browser, "gpu", text, GPU_WAIT)?;
     open_details(&browser)?;
+    Ok(browser)
+}
+
+#[test]
+fn a_backend_gpu_link_runs_on_webgpu_with_the_cpus_numbers() -> Result<()> {
+    let text = "The cat sat on the mat.";
+    let browser = open_on_webgpu(
+        "#/attention?text=The%20cat%20sat%20on%20the%20mat.&layer=2&head=3&backend=gpu",
+        text,
+    )?;
     let state = browser.text(&browser.find(&testid("gpu-state"))?)?;
     let line = browser.text(&browser.find(&testid("backend-line"))?)?;
     println!("{state}\n{line}");
@@ -118,15 +125,10 @@ fn a_backend_gpu_link_runs_on_webgpu_with_the_cpus_numbers() -> Result<()> {
 
 #[test]
 fn a_lost_gpu_falls_back_to_the_cpu_keeping_text_and_view() -> Result<()> {
-    let browser = Browser::start_with_webgpu(1280, 1000)?;
-    let first = "Dogs chase cats.";
-    open_app(
-        &browser,
+    let browser = open_on_webgpu(
         "#/attention?text=Dogs%20chase%20cats.&view=lines&layer=4&head=7&backend=gpu",
-        "attention",
+        "Dogs chase cats.",
     )?;
-    wait_backend(&browser, "gpu", first, GPU_WAIT)?;
-    open_details(&browser)?;
     browser.click(&browser.find(&testid("backend-simulate-loss"))?)?;
     browser.wait_until("the loss to be acknowledged", WAIT, || {
         let notices = browser.find_all(&testid("backend-notice"))?;

@@ -59,20 +59,23 @@ impl BackendChoice {
     pub const ALL: [BackendChoice; 3] =
         [BackendChoice::Auto, BackendChoice::Cpu, BackendChoice::Gpu];
 
-    pub fn slug(self) -> &'static str {
+    /// The backend the reader fixed, or None for the automatic choice.
+    pub fn fixed(self) -> Option<Backend> {
         match self {
-            BackendChoice::Auto => "auto",
-            BackendChoice::Cpu => "cpu",
-            BackendChoice::Gpu => "gpu",
+            BackendChoice::Auto => None,
+            BackendChoice::Cpu => Some(Backend::Cpu),
+            BackendChoice::Gpu => Some(Backend::Gpu),
         }
     }
 
+    /// `auto`, or the backend's own slug (`cpu`, `gpu`).
+    pub fn slug(self) -> &'static str {
+        self.fixed().map_or("auto", Backend::slug)
+    }
+
     pub fn label(self) -> &'static str {
-        match self {
-            BackendChoice::Auto => "Automatic (the faster one)",
-            BackendChoice::Cpu => "CPU",
-            BackendChoice::Gpu => "WebGPU",
-        }
+        self.fixed()
+            .map_or("Automatic (the faster one)", backend_label)
     }
 
     pub fn parse(raw: &str) -> Option<BackendChoice> {
@@ -80,6 +83,14 @@ impl BackendChoice {
         BackendChoice::ALL
             .into_iter()
             .find(|c| c.slug().eq_ignore_ascii_case(raw))
+    }
+}
+
+/// What the page calls a backend: "CPU" or "WebGPU".
+pub fn backend_label(backend: Backend) -> &'static str {
+    match backend {
+        Backend::Cpu => "CPU",
+        Backend::Gpu => "WebGPU",
     }
 }
 

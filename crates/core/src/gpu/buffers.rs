@@ -88,13 +88,13 @@ impl GpuContext {
 
 /// wgpu errors raised inside [`ErrorScopes::push`] … [`ErrorScopes::pop`]
 /// are returned instead of reaching the uncaptured-error handler.
-pub(crate) struct ErrorScopes {
+struct ErrorScopes {
     out_of_memory: wgpu::ErrorScopeGuard,
     validation: wgpu::ErrorScopeGuard,
 }
 
 impl ErrorScopes {
-    pub(crate) fn push(device: &wgpu::Device) -> Self {
+    fn push(device: &wgpu::Device) -> Self {
         ErrorScopes {
             out_of_memory: device.push_error_scope(wgpu::ErrorFilter::OutOfMemory),
             validation: device.push_error_scope(wgpu::ErrorFilter::Validation),
@@ -104,7 +104,7 @@ impl ErrorScopes {
     /// Pops both scopes now (innermost first, as the stack requires) and
     /// returns a future of the first error they caught. Not an `async fn`:
     /// the guards are not `Send`, and must not live across an `.await`.
-    pub(crate) fn pop(self) -> impl Future<Output = Result<(), GpuError>> {
+    fn pop(self) -> impl Future<Output = Result<(), GpuError>> {
         let validation = self.validation.pop();
         let out_of_memory = self.out_of_memory.pop();
         async move {
@@ -217,13 +217,7 @@ impl Plan {
         ctx: &GpuContext,
         inputs: &[(&wgpu::Buffer, &[u8])],
     ) -> Result<Vec<f32>, GpuError> {
-        ctx.check_healthy()?;
-        let (scopes_done, pending) = {
-            let scopes = ErrorScopes::push(&ctx.device);
-            let pending = self.submit(ctx, inputs);
-            (scopes.pop(), pending)
-        };
-        scopes_done.await?;
+        let pending = within_error_scopes(ctx, |ctx| Ok(self.submit(ctx, inputs))).await?;
         let values = pending.read(ctx).await?;
         ctx.check_healthy()?;
         Ok(values)
@@ -268,24 +262,35 @@ impl Pending {
     }
 }
 
-/// Runs `record` (which creates buffers and dispatches) inside error scopes,
-/// submits once, and reads its readback list back. For one-off work; a
-/// forward pass keeps its [`Plan`] instead.
+/// Runs `make` (buffer creation, recording) inside error scopes: a host-side
+/// error is returned as it is, a GPU validation or out-of-memory error that
+/// `make` raised is returned instead of reaching the uncaptured-error handler.
+pub(crate) async fn within_error_scopes<T>(
+    ctx: &GpuContext,
+    make: impl FnOnce(&GpuContext) -> Result<T, GpuError>,
+) -> Result<T, GpuError> {
+    ctx.check_healthy()?;
+    let (scopes_done, made) = {
+        let scopes = ErrorScopes::push(&ctx.device);
+        let made = make(ctx);
+        (scopes.pop(), made)
+    };
+    let made = made?;
+    scopes_done.await?;
+    Ok(made)
+}
+
+/// Runs `record` (which creates buffers and dispatches), submits once, and
+/// reads its readback list back. For one-off work; a forward pass keeps its
+/// [`Plan`] instead.
 pub(crate) async fn run<F>(ctx: &GpuContext, record: F) -> Result<Vec<f32>, GpuError>
 where
     F: FnOnce(&GpuContext) -> Result<(Vec<Dispatch>, Vec<(wgpu::Buffer, usize)>), GpuError>,
 {
-    ctx.check_healthy()?;
-    let (scopes_done, pending) = {
-        let scopes = ErrorScopes::push(&ctx.device);
-        let pending = record(ctx)
-            .and_then(|(dispatches, readback)| Plan::new(ctx, dispatches, readback))
-            .map(|plan| plan.submit(ctx, &[]));
-        (scopes.pop(), pending)
-    };
-    let pending = pending?;
-    scopes_done.await?;
-    let values = pending.read(ctx).await?;
-    ctx.check_healthy()?;
-    Ok(values)
+    let plan = within_error_scopes(ctx, |ctx| {
+        let (dispatches, readback) = record(ctx)?;
+        Plan::new(ctx, dispatches, readback)
+    })
+    .await?;
+    plan.execute(ctx, &[]).await
 }

@@ -74,14 +74,13 @@ impl GpuBert {
     ) -> Result<Self, GpuError> {
         let config = BertConfig::from_json(config_json)?;
         check_head_dim(config.head_dim())?;
-        ctx.check_healthy()?;
-        let scopes = buffers::ErrorScopes::push(&ctx.device);
-        let weights = GpuWeights::load(ctx, safetensors, &config);
-        scopes.pop().await?;
+        let weights =
+            buffers::within_error_scopes(ctx, |ctx| GpuWeights::load(ctx, safetensors, &config))
+                .await?;
         Ok(GpuBert {
             ctx: ctx.clone(),
             config,
-            weights: weights?,
+            weights,
             prepared: Mutex::new(None),
         })
     }
@@ -108,7 +107,7 @@ impl GpuBert {
 
         let prepared = match self.take_prepared(t) {
             Some(prepared) => prepared,
-            None => self.prepare(t).await?,
+            None => buffers::within_error_scopes(&self.ctx, |_| self.record_plan(t)).await?,
         };
         let inputs = [
             (&prepared.ids, bytemuck::cast_slice::<u32, u8>(ids)),
@@ -153,19 +152,6 @@ impl GpuBert {
     }
 
     /// Allocates the buffers for `t` tokens and records the whole pass.
-    async fn prepare(&self, t: usize) -> Result<Prepared, GpuError> {
-        let ctx = &self.ctx;
-        ctx.check_healthy()?;
-        let (scopes_done, prepared) = {
-            let scopes = buffers::ErrorScopes::push(&ctx.device);
-            let prepared = self.record_plan(t);
-            (scopes.pop(), prepared)
-        };
-        let prepared = prepared?;
-        scopes_done.await?;
-        Ok(prepared)
-    }
-
     fn record_plan(&self, t: usize) -> Result<Prepared, GpuError> {
         let ctx = &self.ctx;
         let cfg = &self.config;
