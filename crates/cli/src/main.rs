@@ -68,6 +68,13 @@ fn load_encoder(dir: &Path, weights: &str) -> Result<BertModel> {
     if !dir.is_dir() {
         bail!("model directory {} does not exist", dir.display());
     }
+    if !dir.join(weights).exists() && dir.join("pytorch_model.bin").exists() {
+        bail!(
+            "{} has pytorch_model.bin but no {weights}: attend reads safetensors weights only; \
+             convert the checkpoint to model.safetensors first",
+            dir.display()
+        );
+    }
     let config = read_file(dir, "config.json")?;
     let weights = read_file(dir, weights)?;
     BertModel::from_bytes(&config, &weights)

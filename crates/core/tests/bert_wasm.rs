@@ -27,3 +27,19 @@ fn tiny_bert_matches_golden_in_wasm() {
         );
     }
 }
+
+/// bert-base-uncased's Hub layout gives the modern layout's outputs bit for
+/// bit in the browser too.
+#[wasm_bindgen_test]
+fn hub_layout_matches_the_modern_layout_in_wasm() {
+    let modern = common::read_safetensors(WEIGHTS);
+    let hub = common::write_safetensors(&common::hub_layout(&modern));
+    let from_hub = BertModel::from_bytes(CONFIG, &hub).expect("Hub layout loads");
+    let from_modern = BertModel::from_bytes(CONFIG, WEIGHTS).expect("modern layout loads");
+    let (ids, types) = ([2, 17, 45, 3, 63, 8, 3], [0, 0, 0, 0, 1, 1, 1]);
+    assert_eq!(
+        from_hub.forward_ids(&ids, &types).expect("forward"),
+        from_modern.forward_ids(&ids, &types).expect("forward")
+    );
+    common::check_tiny_golden(&from_hub, GOLDEN);
+}

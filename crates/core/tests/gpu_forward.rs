@@ -80,6 +80,35 @@ fn tiny_bert_matches_golden_and_cpu() {
     }
 }
 
+/// bert-base-uncased's Hub layout (`bert.` prefix, `gamma`/`beta`, `cls.*`
+/// heads) uploads through the same loader and gives the modern layout's
+/// numbers bit for bit.
+#[test]
+fn the_hub_layout_gives_bit_identical_outputs_on_the_gpu() {
+    let Some(ctx) = gpu() else { return };
+    let config = read(tiny_dir().join("config.json"));
+    let modern = read_safetensors(&read(tiny_dir().join("model.safetensors")));
+    let upload = |tensors: &[RawTensor]| {
+        pollster::block_on(GpuBert::from_bytes(
+            ctx,
+            &config,
+            &write_safetensors(tensors),
+        ))
+        .expect("uploads")
+    };
+    let (from_hub, from_modern) = (upload(&hub_layout(&modern)), upload(&modern));
+    let golden: TinyGolden =
+        serde_json::from_slice(&read(tiny_dir().join("golden.json"))).expect("golden parses");
+    for rec in &golden.inputs {
+        let a = pollster::block_on(from_hub.forward(&rec.input_ids, &rec.token_type_ids))
+            .expect("GPU forward");
+        let b = pollster::block_on(from_modern.forward(&rec.input_ids, &rec.token_type_ids))
+            .expect("GPU forward");
+        assert_eq!(a, b, "Hub layout and modern layout differ on the GPU");
+        check("Hub layout on the GPU vs golden", &a, rec.into());
+    }
+}
+
 #[test]
 fn tiny_bert_token_types_change_the_output() {
     let Some(ctx) = gpu() else { return };

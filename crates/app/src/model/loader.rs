@@ -8,6 +8,7 @@
 
 use super::fetch::{self, FetchError, Fetched, ModelCache, Watch};
 use super::protocol::{ModelInfo, TokenizerKind};
+use attend_core::bert::MemoryEstimate;
 use attend_core::{Bert, BertConfig, BertError, BertModel, Tokenizer};
 use std::rc::Rc;
 
@@ -120,6 +121,10 @@ pub fn describe_error(error: &BertError, weights_file: &str, tokenizer_file: &st
         BertError::UnsupportedDtype { name, dtype } => format!(
             "{weights_file} stores tensor `{name}` as {dtype}; only F32, F16 and BF16 weights are supported"
         ),
+        BertError::NonFiniteWeight { name, index, value } => format!(
+            "{weights_file} is damaged: tensor `{name}` holds {value} at index {index}"
+        ),
+        BertError::TooLarge(why) => why.clone(),
         BertError::Tokenizer(why) => format!("{tokenizer_file} could not be read: {why}"),
         other => format!("the model could not be loaded: {other}"),
     }
@@ -133,9 +138,36 @@ pub fn tokenizer_file(kind: TokenizerKind) -> &'static str {
     }
 }
 
-/// Checks `config.json` on its own (before the big download).
+/// What one browser tab's WebAssembly may use for the model: wasm32 can
+/// address 4 GiB, less the app itself, the tokenizer and the allocator's
+/// slack.
+pub const TAB_MEMORY_BUDGET_BYTES: u64 = 3 << 30;
+
+/// Checks `config.json` on its own (before the big download), including
+/// whether the model it describes can fit in this tab: its f32 weights, the
+/// downloaded file while it is converted (at most as big again) and one
+/// forward pass at its longest input.
 pub fn parse_config(config: &[u8]) -> Result<BertConfig, String> {
-    BertConfig::from_json(config).map_err(|e| describe_error(&e, DEFAULT_WEIGHTS, "tokenizer"))
+    let describe = |e: BertError| describe_error(&e, DEFAULT_WEIGHTS, "tokenizer");
+    let cfg = BertConfig::from_json(config).map_err(describe)?;
+    let estimate = cfg.memory_estimate().map_err(describe)?;
+    let while_loading = MemoryEstimate {
+        weights_bytes: estimate.weights_bytes.saturating_mul(2),
+        ..estimate
+    };
+    while_loading
+        .check_fits(TAB_MEMORY_BUDGET_BYTES, "a browser tab's WebAssembly")
+        .map_err(|e| format!("config.json describes a model too big for this page: {e}"))?;
+    Ok(cfg)
+}
+
+/// The sentence for weights that are not at `base`: Attend reads only
+/// safetensors, and many older checkpoints publish only PyTorch's pickle.
+fn weights_not_found(base: &str, weights_file: &str) -> String {
+    format!(
+        "{weights_file} was not found at {base}: Attend reads safetensors weights only \
+         (a checkpoint that has only pytorch_model.bin must be converted to model.safetensors first)"
+    )
 }
 
 /// Reads the tokenizer and checks it fits the model's vocabulary.
@@ -400,7 +432,13 @@ pub async fn load_url(
     if let Err(message) = parse_tokenizer(tokenizer_kind, &tokenizer, &cfg) {
         return Err(session.fail(message).await);
     }
-    let weights = session.get(&weights_file).await?;
+    let weights = match session.get(&weights_file).await {
+        Ok(weights) => weights,
+        Err(e) if e.is_not_found() => {
+            return Err(LoadError::Failed(weights_not_found(base, &weights_file)))
+        }
+        Err(e) => return Err(e.into()),
+    };
     let bert = match build_bert(&config, &weights, &weights_file, tokenizer_kind, &tokenizer) {
         Ok(bert) => bert,
         Err(message) => return Err(session.fail(message).await),
@@ -504,6 +542,39 @@ mod tests {
             b"[PAD]\n[UNK]\n[CLS]\n[SEP]\nthe\ncat\n##s\n"
         ));
         assert!(vocab_is_cased(b"[PAD]\n[UNK]\nThe\ncat\nParis\n"));
+    }
+
+    /// A config.json with bert-base-uncased's sizes and `hidden_size` swapped.
+    fn sized_config(hidden: usize, heads: usize) -> String {
+        format!(
+            r#"{{"model_type":"bert","vocab_size":30522,"hidden_size":{hidden},
+            "num_hidden_layers":12,"num_attention_heads":{heads},"intermediate_size":3072,
+            "max_position_embeddings":512,"type_vocab_size":2,"hidden_act":"gelu"}}"#
+        )
+    }
+
+    #[test]
+    fn the_config_alone_decides_whether_a_model_fits_the_tab() {
+        let base = parse_config(sized_config(768, 12).as_bytes()).expect("bert-base fits");
+        assert_eq!(base.hidden_size, 768);
+        let e = parse_config(sized_config(1_000_000, 10).as_bytes()).unwrap_err();
+        assert!(
+            e.starts_with("config.json describes a model too big"),
+            "{e}"
+        );
+        assert!(e.contains("needs about") && e.contains("GB"), "{e}");
+        // 2^62 wide: the sizes overflow, which is refused the same way.
+        let e = parse_config(sized_config(1 << 62, 1 << 60).as_bytes()).unwrap_err();
+        assert!(e.contains("too large to address"), "{e}");
+    }
+
+    #[test]
+    fn missing_weights_say_that_only_safetensors_is_read() {
+        let e = weights_not_found("https://host/bert/", "model.safetensors");
+        assert!(
+            e.contains("pytorch_model.bin") && e.contains("https://host/bert/"),
+            "{e}"
+        );
     }
 
     #[test]

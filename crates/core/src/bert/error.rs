@@ -31,6 +31,20 @@ pub enum BertError {
         found: Vec<usize>,
     },
 
+    /// A weight is NaN or infinite: the checkpoint is damaged, and running it
+    /// would only paint NaN attention maps.
+    #[error("tensor `{name}` holds a non-finite value ({value}) at index {index}; the checkpoint is damaged")]
+    NonFiniteWeight {
+        name: String,
+        index: usize,
+        value: f32,
+    },
+
+    /// The model described by config.json is too big for this machine (or its
+    /// sizes overflow this platform's address space).
+    #[error("{0}")]
+    TooLarge(String),
+
     /// A tensor is stored in a dtype we do not upcast (only F32/F16/BF16 are).
     #[error("tensor `{name}` is stored as {dtype}; only F32, F16 and BF16 weights are supported")]
     UnsupportedDtype { name: String, dtype: String },
@@ -47,10 +61,4 @@ pub enum BertError {
     /// because inputs and weights are validated before any computation.
     #[error("tensor computation failed: {0}")]
     Compute(String),
-}
-
-impl From<candle_core::Error> for BertError {
-    fn from(err: candle_core::Error) -> Self {
-        BertError::Compute(err.to_string())
-    }
 }

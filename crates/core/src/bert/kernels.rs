@@ -224,26 +224,41 @@ mod tests {
 
     #[cfg_attr(not(target_arch = "wasm32"), test)]
     #[cfg_attr(target_arch = "wasm32", wasm_bindgen_test::wasm_bindgen_test)]
-    fn gelu_matches_candle() {
-        use candle_core::{Device, Tensor};
+    fn gelu_matches_its_f64_definitions() {
+        // HF's "gelu" is x·Φ(x) with the error function; "gelu_new" the tanh
+        // approximation 0.5·x·(1 + tanh(√(2/π)·(x + 0.044715·x³))).
         let xs: Vec<f32> = (-8000..=8000).map(|i| i as f32 / 1000.0).collect();
-        let t = Tensor::new(xs.as_slice(), &Device::Cpu).expect("tensor");
-        let deviation = |ours: &[f32], reference: Tensor| {
-            let reference = reference.to_vec1::<f32>().expect("vec");
+        let worst = |ours: &[f32], reference: &dyn Fn(f64) -> f64| {
             ours.iter()
-                .zip(&reference)
-                .map(|(a, b)| (a - b).abs())
-                .fold(0f32, f32::max)
+                .zip(&xs)
+                .map(|(&a, &x)| (f64::from(a) - reference(f64::from(x))).abs())
+                .fold(0f64, f64::max)
         };
         let mut erf_form = xs.clone();
         gelu_erf(&mut erf_form);
-        let worst = deviation(&erf_form, t.gelu_erf().expect("gelu"));
-        assert!(worst < 2e-6, "gelu max |Δ| {worst:e}");
+        let exact = |x: f64| 0.5 * x * (1.0 + erf_f64(x / std::f64::consts::SQRT_2));
+        let dev = worst(&erf_form, &exact);
+        assert!(dev < 2e-6, "gelu max |Δ| {dev:e}");
         assert_eq!(erf_form[8000], 0.0);
+        // Spot values: GELU(1) = 0.8413447, GELU(-1) = -0.1586553.
+        assert!(
+            (erf_form[9000] - 0.841_344_7).abs() < 1e-6,
+            "{}",
+            erf_form[9000]
+        );
+        assert!(
+            (erf_form[7000] + 0.158_655_3).abs() < 1e-6,
+            "{}",
+            erf_form[7000]
+        );
         let mut tanh_form = xs.clone();
         gelu_tanh(&mut tanh_form);
-        let worst = deviation(&tanh_form, t.gelu().expect("gelu"));
-        assert!(worst < 2e-6, "gelu_new max |Δ| {worst:e}");
+        let approx = |x: f64| {
+            let c = (2.0 / std::f64::consts::PI).sqrt();
+            0.5 * x * (1.0 + (c * (x + 0.044715 * x * x * x)).tanh())
+        };
+        let dev = worst(&tanh_form, &approx);
+        assert!(dev < 2e-6, "gelu_new max |Δ| {dev:e}");
         let mut r = vec![-1.0, 0.0, 2.5];
         relu(&mut r);
         assert_eq!(r, [0.0, 0.0, 2.5]);

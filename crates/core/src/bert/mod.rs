@@ -5,7 +5,8 @@
 //! encoder itself and keeps them.
 //!
 //! One concept per file: [`config`] (`config.json`), [`tokenizer`] (text →
-//! ids), `weights` (safetensors bytes → f32 values, read with candle),
+//! ids), `weights` (safetensors bytes → f32 values: every published name layout),
+//! [`memory`] (what a config will cost, checked before loading),
 //! [`model`] (the forward pass, on plain slices), `matmul` (its packed
 //! matrix-product kernels, SIMD in the browser too), `kernels` (softmax,
 //! GELU, LayerNorm), [`output`] (plain serde results). Everything takes bytes the caller already
@@ -23,6 +24,7 @@ pub mod config;
 mod error;
 mod kernels;
 mod matmul;
+pub mod memory;
 pub mod model;
 pub mod output;
 pub mod tokenizer;
@@ -30,6 +32,7 @@ pub(crate) mod weights;
 
 pub use config::{BertConfig, HiddenAct};
 pub use error::BertError;
+pub use memory::{format_bytes, MemoryEstimate};
 pub use model::BertModel;
 pub use output::{BertOutput, ForwardOutput, NdArray, Qkv};
 pub use tokenizer::{Encoding, Tokenizer};

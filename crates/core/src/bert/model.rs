@@ -328,6 +328,15 @@ impl BertModel {
     /// Builds the encoder from `config.json` and `model.safetensors` bytes.
     pub fn from_bytes(config_json: &[u8], safetensors: &[u8]) -> Result<Self, BertError> {
         let config = BertConfig::from_json(config_json)?;
+        // Refuse sizes this platform cannot even address before allocating.
+        let estimate = config.memory_estimate()?;
+        if usize::try_from(estimate.weights_bytes).is_err() {
+            return Err(BertError::TooLarge(format!(
+                "this model's weights take {} as f32, more than a {}-bit program can address",
+                super::format_bytes(estimate.weights_bytes),
+                usize::BITS
+            )));
+        }
         let file = WeightFile::from_bytes(safetensors)?;
         Self::load(&file.root(), &config)
     }
@@ -368,12 +377,14 @@ impl BertModel {
         let cfg = &self.config;
         let (t, h, heads) = (ids.len(), cfg.hidden_size, cfg.num_attention_heads);
         let n_layers = self.layers.len();
+        // Checked first: the products below cannot wrap once these fit.
+        let (attention_len, hidden_len) = cfg.forward_sizes(t)?;
         let (state, map) = (t * h, heads * t * t);
 
         // Both results are filled in place: state k of `hidden` is the input
         // of layer k, which writes state k + 1 and its slice of `attentions`.
-        let mut hidden = vec![0f32; (n_layers + 1) * state];
-        let mut attentions = vec![0f32; n_layers * map];
+        let mut hidden = vec![0f32; hidden_len];
+        let mut attentions = vec![0f32; attention_len];
         self.embeddings.forward(ids, type_ids, &mut hidden[..state]);
         let mut scratch = Scratch::new(cfg, t);
         for (k, (layer, probs)) in self

@@ -1,30 +1,41 @@
 //! Named f32 tensors read from the bytes of a `model.safetensors`.
 //!
 //! The caller fetched the bytes (disk, HTTP, `include_bytes!`); nothing here
-//! does I/O. Checkpoints differ in two harmless ways that we absorb: names may
-//! carry the `bert.` prefix of `BertForXxx` heads, and weights may be stored as
-//! F16/BF16, which we upcast once at load so the forward pass is pure f32.
-//! Extra tensors (`cls.*`, `embeddings.position_ids`, …) are never read.
+//! does I/O. Published BERT checkpoints differ in ways that do not change the
+//! model, and this is the one place that absorbs them, for the CPU encoder
+//! and the GPU upload alike:
+//! - names may carry the `bert.` prefix of `BertForXxx` checkpoints
+//!   (bert-base-uncased on the Hub does);
+//! - LayerNorms may be stored under TensorFlow's `gamma` / `beta` instead of
+//!   PyTorch's `weight` / `bias` (bert-base-uncased again);
+//! - weights may be stored as F16/BF16, which we upcast once at load so the
+//!   forward pass is pure f32;
+//! - extra tensors (`cls.*` pre-training heads, `embeddings.position_ids`, …)
+//!   are never read.
+//!
+//! Every value is checked to be finite as it is converted: a checkpoint with
+//! NaN or infinite weights is refused with the tensor's name instead of
+//! painting NaN attention maps.
 
-use candle_core::safetensors::SliceSafetensors;
-use candle_core::{DType, Device, Tensor};
+use safetensors::{Dtype, SafeTensors};
 
 use super::BertError;
 
 /// A parsed safetensors buffer plus the name prefix its encoder uses.
 pub(crate) struct WeightFile<'a> {
-    file: SliceSafetensors<'a>,
+    file: SafeTensors<'a>,
     /// `"bert."` when the checkpoint stores its encoder under that prefix.
     prefix: &'static str,
 }
 
 impl<'a> WeightFile<'a> {
     /// Parses the safetensors header. Fails on anything that is not a complete
-    /// safetensors file.
+    /// safetensors file (a truncated download included: the header's offsets
+    /// must cover the buffer exactly).
     pub(crate) fn from_bytes(bytes: &'a [u8]) -> Result<Self, BertError> {
-        let file =
-            SliceSafetensors::new(bytes).map_err(|e| BertError::CorruptWeights(e.to_string()))?;
-        let has = |name: &str| file.get(name).is_ok();
+        let file = SafeTensors::deserialize(bytes)
+            .map_err(|e| BertError::CorruptWeights(format!("{e} ({} bytes read)", bytes.len())))?;
+        let has = |name: &str| file.tensor(name).is_ok();
         let probe = "embeddings.word_embeddings.weight";
         // Prefer the bare names; fall back to the prefixed ones only when the
         // bare ones are absent (a checkpoint never has both).
@@ -45,8 +56,23 @@ impl<'a> WeightFile<'a> {
     }
 }
 
+/// The older name a checkpoint may store `name` under: TensorFlow-era BERTs
+/// call a LayerNorm's scale and shift `gamma` and `beta`.
+fn legacy_name(name: &str) -> Option<String> {
+    let (module, leaf) = name.rsplit_once('.')?;
+    if !module.ends_with("LayerNorm") {
+        return None;
+    }
+    let old = match leaf {
+        "weight" => "gamma",
+        "bias" => "beta",
+        _ => return None,
+    };
+    Some(format!("{module}.{old}"))
+}
+
 /// A position in the tensor name tree, candle `VarBuilder` style: `w.pp("encoder")`
-/// descends, `w.get("weight", shape)` loads.
+/// descends, `w.get_vec("weight", shape)` loads.
 pub(crate) struct Weights<'f, 'a> {
     file: &'f WeightFile<'a>,
     /// Where [`Weights::pp`] has descended to, e.g. `encoder.layer.3.`.
@@ -62,25 +88,29 @@ impl<'f, 'a> Weights<'f, 'a> {
         }
     }
 
-    fn stored_name(&self, name: &str) -> String {
-        format!("{}{}{name}", self.file.prefix, self.path)
+    /// The stored tensor for the logical (modern, unprefixed) `name`.
+    fn find(&self, name: &str) -> Option<safetensors::tensor::TensorView<'a>> {
+        let logical = format!("{}{name}", self.path);
+        let prefix = self.file.prefix;
+        let file = &self.file.file;
+        file.tensor(&format!("{prefix}{logical}")).ok().or_else(|| {
+            let old = legacy_name(&logical)?;
+            file.tensor(&format!("{prefix}{old}")).ok()
+        })
     }
 
     /// Whether `name` (relative to this view) exists.
     pub(crate) fn contains(&self, name: &str) -> bool {
-        self.file.file.get(&self.stored_name(name)).is_ok()
+        self.find(name).is_some()
     }
 
-    /// The tensor `name` (relative to this view) as f32 with exactly `shape`.
-    pub(crate) fn get(&self, name: &str, shape: &[usize]) -> Result<Tensor, BertError> {
+    /// The tensor `name` (relative to this view) as row-major f32 values with
+    /// exactly `shape`.
+    pub(crate) fn get_vec(&self, name: &str, shape: &[usize]) -> Result<Vec<f32>, BertError> {
         let logical = format!("{}{name}", self.path);
-        let view =
-            self.file
-                .file
-                .get(&self.stored_name(name))
-                .map_err(|_| BertError::MissingTensor {
-                    name: logical.clone(),
-                })?;
+        let view = self.find(name).ok_or_else(|| BertError::MissingTensor {
+            name: logical.clone(),
+        })?;
         if view.shape() != shape {
             return Err(BertError::WrongShape {
                 name: logical,
@@ -88,22 +118,75 @@ impl<'f, 'a> Weights<'f, 'a> {
                 found: view.shape().to_vec(),
             });
         }
-        let dtype = match DType::try_from(view.dtype()) {
-            Ok(d @ (DType::F32 | DType::F16 | DType::BF16)) => d,
-            _ => {
-                return Err(BertError::UnsupportedDtype {
-                    name: logical,
-                    dtype: format!("{:?}", view.dtype()),
-                })
-            }
-        };
-        let tensor = Tensor::from_raw_buffer(view.data(), dtype, shape, &Device::Cpu)
-            .map_err(|e| BertError::CorruptWeights(format!("tensor `{logical}`: {e}")))?;
-        Ok(tensor.to_dtype(DType::F32)?)
+        let values =
+            decode(view.dtype(), view.data()).ok_or_else(|| BertError::UnsupportedDtype {
+                name: logical.clone(),
+                dtype: format!("{:?}", view.dtype()),
+            })?;
+        if let Some(index) = values.iter().position(|v| !v.is_finite()) {
+            return Err(BertError::NonFiniteWeight {
+                name: logical,
+                index,
+                value: values[index],
+            });
+        }
+        Ok(values)
+    }
+}
+
+/// Little-endian F32/F16/BF16 bytes as f32, or `None` for any other dtype.
+/// The safetensors header check has already tied the byte count to the
+/// shape, so `bytes` holds whole values.
+fn decode(dtype: Dtype, bytes: &[u8]) -> Option<Vec<f32>> {
+    let pairs = || bytes.chunks_exact(2).map(|c| [c[0], c[1]]);
+    Some(match dtype {
+        Dtype::F32 => bytes
+            .chunks_exact(4)
+            .map(|c| f32::from_le_bytes([c[0], c[1], c[2], c[3]]))
+            .collect(),
+        Dtype::F16 => pairs()
+            .map(|b| half::f16::from_le_bytes(b).to_f32())
+            .collect(),
+        Dtype::BF16 => pairs()
+            .map(|b| half::bf16::from_le_bytes(b).to_f32())
+            .collect(),
+        _ => return None,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn legacy_names_are_layer_norm_only() {
+        assert_eq!(
+            legacy_name("embeddings.LayerNorm.weight").as_deref(),
+            Some("embeddings.LayerNorm.gamma")
+        );
+        assert_eq!(
+            legacy_name("encoder.layer.3.output.LayerNorm.bias").as_deref(),
+            Some("encoder.layer.3.output.LayerNorm.beta")
+        );
+        assert_eq!(legacy_name("encoder.layer.3.output.dense.weight"), None);
+        assert_eq!(legacy_name("embeddings.LayerNorm.gamma"), None);
+        assert_eq!(legacy_name("weight"), None);
     }
 
-    /// [`Weights::get`] as a flat row-major `Vec`.
-    pub(crate) fn get_vec(&self, name: &str, shape: &[usize]) -> Result<Vec<f32>, BertError> {
-        Ok(self.get(name, shape)?.flatten_all()?.to_vec1::<f32>()?)
+    #[test]
+    fn decodes_each_float_dtype() {
+        let f32_bytes: Vec<u8> = [1.5f32, -2.0]
+            .iter()
+            .flat_map(|v| v.to_le_bytes())
+            .collect();
+        assert_eq!(decode(Dtype::F32, &f32_bytes), Some(vec![1.5, -2.0]));
+        // 0x3C00 is 1.0 in f16; 0xC000 is -2.0.
+        assert_eq!(
+            decode(Dtype::F16, &[0x00, 0x3C, 0x00, 0xC0]),
+            Some(vec![1.0, -2.0])
+        );
+        // 0x3FC0 is 1.5 in bf16.
+        assert_eq!(decode(Dtype::BF16, &[0xC0, 0x3F]), Some(vec![1.5]));
+        assert_eq!(decode(Dtype::I64, &[0; 8]), None);
     }
 }

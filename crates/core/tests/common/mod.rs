@@ -279,6 +279,56 @@ pub fn write_safetensors(tensors: &[RawTensor]) -> Vec<u8> {
     out
 }
 
+/// The same checkpoint in bert-base-uncased's published layout (as its
+/// `model.safetensors` on the Hub has it): every encoder name under `bert.`,
+/// LayerNorm scale and shift as TensorFlow's `gamma` / `beta`, and the
+/// pre-training heads `cls.predictions.*` and `cls.seq_relationship.*`
+/// beside the pooler. The heads are filled with NaN: the encoder must never
+/// read them (the loader refuses any non-finite value it reads).
+pub fn hub_layout(modern: &[RawTensor]) -> Vec<RawTensor> {
+    let word = modern
+        .iter()
+        .find(|t| t.name == "embeddings.word_embeddings.weight")
+        .expect("a BERT checkpoint has word embeddings");
+    let (vocab, hidden) = (word.shape[0], word.shape[1]);
+    let mut hub: Vec<RawTensor> = modern
+        .iter()
+        .map(|t| {
+            let name = t
+                .name
+                .replace("LayerNorm.weight", "LayerNorm.gamma")
+                .replace("LayerNorm.bias", "LayerNorm.beta");
+            RawTensor {
+                name: format!("bert.{name}"),
+                ..t.clone()
+            }
+        })
+        .collect();
+    let head = |name: &str, shape: Vec<usize>| {
+        let n = shape.iter().product::<usize>();
+        RawTensor {
+            name: name.into(),
+            dtype: "F32".into(),
+            shape,
+            bytes: f32_bytes(&vec![f32::NAN; n]),
+        }
+    };
+    hub.extend([
+        head("cls.predictions.bias", vec![vocab]),
+        head(
+            "cls.predictions.transform.dense.weight",
+            vec![hidden, hidden],
+        ),
+        head("cls.predictions.transform.dense.bias", vec![hidden]),
+        head("cls.predictions.transform.LayerNorm.gamma", vec![hidden]),
+        head("cls.predictions.transform.LayerNorm.beta", vec![hidden]),
+        head("cls.seq_relationship.weight", vec![2, hidden]),
+        head("cls.seq_relationship.bias", vec![2]),
+    ]);
+    hub.sort_by(|a, b| a.name.cmp(&b.name));
+    hub
+}
+
 /// Little-endian f32 values of a tensor stored as F32.
 pub fn f32_values(t: &RawTensor) -> Vec<f32> {
     assert_eq!(t.dtype, "F32", "{}", t.name);
