@@ -7,9 +7,29 @@ use crate::model::protocol::{BackendChoice, BackendStatus, ModelInfo, TokenizerK
 use leptos::prelude::*;
 use std::rc::Rc;
 
-/// Results kept for quick switching between recent inputs (and for the
-/// compare view, which needs two at once).
-const CACHED_RESULTS: usize = 8;
+/// Results kept for quick switching between recent inputs: the newest two
+/// always (the compare view shows two at once), older ones while all of them
+/// together stay under a byte budget. A count would not do: one 512-token
+/// result of bert-base (12 × 12 × 512² attention values) is 151 MB, a
+/// 10-token one of MiniLM 29 kB.
+const ALWAYS_KEPT_RESULTS: usize = 2;
+const CACHED_RESULTS_MAX: usize = 8;
+const CACHED_RESULTS_BUDGET_BYTES: usize = 48 << 20;
+
+/// Drops the oldest results (the end of `cache`) beyond the budget.
+fn evict_over_budget(cache: &mut Vec<Rc<AttentionResult>>) {
+    let mut total_bytes = 0usize;
+    let keep = cache
+        .iter()
+        .take(CACHED_RESULTS_MAX)
+        .enumerate()
+        .take_while(|(i, result)| {
+            total_bytes = total_bytes.saturating_add(result.size_bytes());
+            *i < ALWAYS_KEPT_RESULTS || total_bytes <= CACHED_RESULTS_BUDGET_BYTES
+        })
+        .count();
+    cache.truncate(keep);
+}
 
 #[derive(Clone, Debug, PartialEq)]
 pub enum ModelStatus {
@@ -139,7 +159,7 @@ impl ModelStore {
                                 == result.qkv.as_ref().map(|q| q.layer))
                     });
                     cache.insert(0, result);
-                    cache.truncate(CACHED_RESULTS);
+                    evict_over_budget(cache);
                 });
                 self.requested.set_value(None);
             }
@@ -329,5 +349,49 @@ fn find_qkv(
 impl Default for ModelStore {
     fn default() -> Self {
         Self::new()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::client::{tests::meta, RunRequest};
+
+    fn result(tokens: usize, layers: usize, heads: usize) -> Rc<AttentionResult> {
+        let request = RunRequest {
+            request_id: 1,
+            text: "x".into(),
+            pair: None,
+            qkv_layer: None,
+        };
+        let values = vec![0.0; layers * heads * tokens * tokens];
+        Rc::new(
+            AttentionResult::new(request, meta(tokens, layers, heads), values, vec![0.0; 4])
+                .expect("well formed"),
+        )
+    }
+
+    #[test]
+    fn small_results_are_kept_up_to_the_count() {
+        let mut cache: Vec<_> = (0..10).map(|_| result(10, 6, 12)).collect();
+        evict_over_budget(&mut cache);
+        assert_eq!(cache.len(), CACHED_RESULTS_MAX);
+    }
+
+    #[test]
+    fn big_results_are_kept_under_the_byte_budget() {
+        // bert-base at 512 tokens: 151 MB each. The newest two stay (compare
+        // needs them), the third goes.
+        let big = result(512, 12, 12);
+        assert_eq!(big.size_bytes(), 12 * 12 * 512 * 512 * 4 + 16 + 1);
+        let mut cache = vec![Rc::clone(&big), Rc::clone(&big), big, result(10, 6, 12)];
+        evict_over_budget(&mut cache);
+        assert_eq!(cache.len(), 2);
+        // 9.4 MB results (bert-base at 128 tokens): as many as fit in 48 MiB.
+        let mut cache: Vec<_> = (0..8).map(|_| result(128, 12, 12)).collect();
+        let each = cache[0].size_bytes();
+        evict_over_budget(&mut cache);
+        assert_eq!(cache.len(), CACHED_RESULTS_BUDGET_BYTES / each);
+        assert!(cache.len() > ALWAYS_KEPT_RESULTS && cache.len() < 8);
     }
 }

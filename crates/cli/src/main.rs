@@ -171,7 +171,9 @@ fn run_on_gpu(bert: &Bert, a: &AttentionArgs) -> Result<BertOutput> {
 /// `attend bench`: `warmup` untimed forward passes, then `runs` timed ones,
 /// reported as one JSON object.
 fn bench(b: &BenchArgs) -> Result<()> {
+    let load_started = Instant::now();
     let model = load_encoder(&b.model_dir, &b.weights)?;
+    let load_ms = load_started.elapsed().as_secs_f64() * 1e3;
     let types = vec![0u32; b.ids.len()];
     let forward = || {
         model
@@ -189,7 +191,12 @@ fn bench(b: &BenchArgs) -> Result<()> {
         // Keep the result observable so the pass cannot be optimised away.
         std::hint::black_box(out);
     }
-    let doc = serde_json::json!({ "tokens": b.ids.len(), "runs": b.runs, "times_ms": times_ms });
+    let doc = serde_json::json!({
+        "tokens": b.ids.len(),
+        "runs": b.runs,
+        "load_ms": load_ms,
+        "times_ms": times_ms,
+    });
     println!("{doc}");
     Ok(())
 }

@@ -7,6 +7,10 @@ use std::process::{Command, Output};
 use attend_core::NdArray;
 use serde::Deserialize;
 
+#[path = "../../core/tests/common/safetensors_io.rs"]
+mod safetensors_io;
+use safetensors_io::{f32_bytes, f32_values, hub_layout, read_safetensors, write_safetensors};
+
 fn repo_root() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../..")
 }
@@ -321,4 +325,86 @@ fn bench_errors_exit_2() {
     ]);
     assert_one_line_error(&out, "nope.safetensors");
     assert_one_line_error(&attend(&["bench", "--model", dir]), "--ids");
+}
+
+/// A copy of MiniLM's directory whose `model.safetensors` is `tensors`.
+fn minilm_with_weights(name: &str, tensors: &[safetensors_io::RawTensor]) -> PathBuf {
+    let src = minilm_dir();
+    let dir = scratch(name);
+    for file in ["config.json", "tokenizer.json"] {
+        copy(src.join(file), dir.join(file));
+    }
+    std::fs::write(dir.join("model.safetensors"), write_safetensors(tensors)).expect("write");
+    dir
+}
+
+fn minilm_tensors() -> Vec<safetensors_io::RawTensor> {
+    read_safetensors(&std::fs::read(minilm_dir().join("model.safetensors")).expect("read"))
+}
+
+/// MiniLM re-laid out as bert-base-uncased is published on the Hub (`bert.`
+/// prefix, LayerNorm gamma/beta, `cls.*` heads): the same JSON, byte for byte.
+#[test]
+fn a_hub_layout_checkpoint_gives_the_same_output() {
+    let hub = minilm_with_weights("minilm-hub-layout", &hub_layout(&minilm_tensors()));
+    let text = "The animal didn't cross the street because it was too tired.";
+    let from_hub = attention(&hub, text, &["--json"]);
+    assert_success(&from_hub);
+    let modern = attention(&minilm_dir(), text, &["--json"]);
+    assert_success(&modern);
+    assert!(from_hub.stdout.len() > 10_000);
+    assert!(
+        from_hub.stdout == modern.stdout,
+        "the Hub layout changed the output"
+    );
+}
+
+#[test]
+fn damaged_and_unsupported_checkpoints_exit_2_with_one_sentence() {
+    // Only PyTorch's pickle, as many older Hub repositories have.
+    let pickle = scratch("pickle-only");
+    copy(minilm_dir().join("config.json"), pickle.join("config.json"));
+    copy(minilm_dir().join("vocab.txt"), pickle.join("vocab.txt"));
+    std::fs::write(pickle.join("pytorch_model.bin"), b"PK").expect("write");
+    assert_one_line_error(&attention(&pickle, "x", &[]), "pytorch_model.bin");
+
+    // A download cut short.
+    let full = std::fs::read(minilm_dir().join("model.safetensors")).expect("read");
+    let cut = minilm_with_weights("truncated", &[]);
+    std::fs::write(cut.join("model.safetensors"), &full[..full.len() - 1000]).expect("write");
+    assert_one_line_error(&attention(&cut, "x", &[]), "corrupt");
+
+    // One NaN among 22 million weights.
+    let mut tensors = minilm_tensors();
+    let t = tensors
+        .iter_mut()
+        .find(|t| t.name == "encoder.layer.3.intermediate.dense.weight")
+        .expect("present");
+    let mut values = f32_values(t);
+    values[12_345] = f32::NAN;
+    t.bytes = f32_bytes(&values);
+    let nan = minilm_with_weights("nan-weight", &tensors);
+    assert_one_line_error(
+        &attention(&nan, "x", &[]),
+        "tensor `encoder.layer.3.intermediate.dense.weight` holds a non-finite value (NaN) at index 12345",
+    );
+
+    // A config whose hidden_size no checkpoint of this size can have.
+    let huge = minilm_with_weights("huge-hidden", &minilm_tensors());
+    let mut cfg: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(huge.join("config.json")).expect("read"))
+            .expect("json");
+    cfg["hidden_size"] = 1_000_000.into();
+    cfg["num_attention_heads"] = 10.into();
+    std::fs::write(huge.join("config.json"), cfg.to_string()).expect("write");
+    assert_one_line_error(&attention(&huge, "x", &[]), "config.json implies");
+
+    // Unsupported variants are named.
+    let mut cfg: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(minilm_dir().join("config.json")).expect("read"))
+            .expect("json");
+    cfg["position_embedding_type"] = "relative_key_query".into();
+    let relative = minilm_with_weights("relative-positions", &[]);
+    std::fs::write(relative.join("config.json"), cfg.to_string()).expect("write");
+    assert_one_line_error(&attention(&relative, "x", &[]), "relative_key_query");
 }

@@ -1,6 +1,9 @@
 //! `cargo xtask bench`: forward-pass latency of the default model at
 //! T = 16 and T = 128 tokens, natively on one thread and as wasm in headless
 //! Chromium, with achieved GFLOP/s. Prints a table, writes target/bench.json.
+//! `--model DIR` does the same for any BERT directory at T = 16 / 128 / 512,
+//! with load times and the WebAssembly memory after load and after 50 runs
+//! at 512 tokens (`--replica`: a random-weight bert-base in the Hub layout).
 
 use crate::cmd::{self, cargo};
 use crate::{build, model, server, tools};
@@ -13,6 +16,37 @@ use std::process::Command;
 const TOKEN_COUNTS: [usize; 2] = [16, 128];
 const RUNS: usize = 30;
 const WARMUP: usize = 3;
+
+/// What `bench` was asked for.
+pub struct Options {
+    pub gpu: bool,
+    /// `--model DIR`, or the bert-base replica for `--replica`.
+    pub model: Option<std::path::PathBuf>,
+    pub replica: bool,
+}
+
+impl Options {
+    pub fn parse(args: &[String]) -> Result<Self> {
+        let mut opts = Options {
+            gpu: false,
+            model: None,
+            replica: false,
+        };
+        let mut args = args.iter();
+        while let Some(arg) = args.next() {
+            match arg.as_str() {
+                "--gpu" => opts.gpu = true,
+                "--replica" => opts.replica = true,
+                "--model" => {
+                    let dir = args.next().context("--model takes a directory")?;
+                    opts.model = Some(dir.into());
+                }
+                other => bail!("bench takes --gpu, --model DIR or --replica, not `{other}`"),
+            }
+        }
+        Ok(opts)
+    }
+}
 
 #[derive(Serialize)]
 struct Row {
@@ -32,9 +66,19 @@ fn minilm_flops(tokens: usize) -> f64 {
     21.2e6 * t + 6.0 * 1536.0 * t * t
 }
 
-pub fn run(root: &Path, gpu: bool) -> Result<()> {
-    if gpu {
+pub fn run(root: &Path, opts: &Options) -> Result<()> {
+    if opts.gpu {
         return crate::bench_gpu::run(root);
+    }
+    if opts.replica || opts.model.is_some() {
+        let dir = match &opts.model {
+            Some(dir) => dir.clone(),
+            None => {
+                let shape = crate::replica::BERT_BASE;
+                crate::replica::ensure(root, shape, &crate::replica::default_dir(root, shape))?
+            }
+        };
+        return crate::bench_model::run(root, &dir);
     }
     tools::ensure_build_tools()?;
     tools::ensure_browser()?;
@@ -92,6 +136,12 @@ fn summarize(target: &str, tokens: usize, mut times_ms: Vec<f64>) -> Row {
         max_ms: times_ms[times_ms.len() - 1],
         gflops: minilm_flops(tokens) / (median_ms * 1e6),
     }
+}
+
+/// The median of `times_ms` (which must not be empty).
+pub fn median(times_ms: &mut [f64]) -> f64 {
+    times_ms.sort_by(f64::total_cmp);
+    times_ms[times_ms.len() / 2]
 }
 
 /// The release CLI, one thread.

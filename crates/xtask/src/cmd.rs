@@ -37,3 +37,18 @@ pub fn cargo() -> Command {
     }
     command
 }
+
+/// Prints the step, runs it with stderr inherited, and returns its stdout;
+/// fails on a non-zero exit.
+pub fn output_of(step: &str, command: &mut Command) -> Result<Vec<u8>> {
+    println!("==> {step}");
+    let out = command
+        .stdin(Stdio::null())
+        .stderr(Stdio::inherit())
+        .output()
+        .with_context(|| format!("starting {:?}", command.get_program()))?;
+    if !out.status.success() {
+        bail!("{step}: failed ({})", out.status);
+    }
+    Ok(out.stdout)
+}

@@ -5,11 +5,13 @@
 mod bench;
 mod bench_app;
 mod bench_gpu;
+mod bench_model;
 mod build;
 mod cmd;
 mod disk;
 mod model;
 mod model_f16;
+mod replica;
 mod server;
 mod test;
 mod tools;
@@ -24,6 +26,9 @@ commands:
   serve [--port N]    install what is missing, build the site (release) and serve it on 127.0.0.1
   test                fmt, clippy, native tests, wasm32 checks, browser tests, end-to-end tests
   bench [--gpu]       forward-pass latency natively and in headless Chromium; writes target/bench.json
+  bench --model DIR   the same for any BERT directory at T = 16/128/512, with load time and memory
+  bench --replica     bench --model on a random-weight bert-base (12x12x768) in the Hub layout
+  replica [--narrow]  write that replica (or a 12x12x96 one) under target/models/
   fetch-model         download and verify the default model into static/models/
   build               build the site into dist/ (release)
 ";
@@ -50,7 +55,16 @@ fn run() -> Result<()> {
             server::serve_forever(&root.join("dist"), port)
         }
         "test" => test::all(&root),
-        "bench" => bench::run(&root, rest.iter().any(|a| a == "--gpu")),
+        "bench" => bench::run(&root, &bench::Options::parse(&rest)?),
+        "replica" => {
+            let shape = if rest.iter().any(|a| a == "--narrow") {
+                replica::BERT_BASE_NARROW
+            } else {
+                replica::BERT_BASE
+            };
+            let dir = replica::default_dir(&root, shape);
+            replica::ensure(&root, shape, &dir).map(|_| ())
+        }
         "fetch-model" => model::ensure_default_model(&root),
         "build" => {
             tools::ensure_build_tools()?;

@@ -3,7 +3,7 @@
 
 use crate::cmd::{self, cargo};
 use crate::tools::{self, CHROMEDRIVER, WASM_TARGET};
-use crate::{build, disk, model, server};
+use crate::{build, disk, model, replica, server};
 use anyhow::Result;
 use std::path::Path;
 
@@ -13,15 +13,16 @@ const WASM_CRATES: [&str; 3] = ["attend-core", "attend-charts", "attend-app"];
 pub fn all(root: &Path) -> Result<()> {
     let started = std::time::Instant::now();
     tools::ensure_rust_components()?;
+    // Fail fast: formatting needs nothing installed and takes a second.
+    cmd::run(
+        "cargo fmt --check",
+        cargo().args(["fmt", "--all", "--", "--check"]),
+    )?;
     tools::ensure_build_tools()?;
     tools::ensure_browser()?;
     model::ensure_default_model(root)?;
     disk::warn_if_short(&target_dir(root), disk::TEST_NEEDS_BYTES);
 
-    cmd::run(
-        "cargo fmt --check",
-        cargo().args(["fmt", "--all", "--", "--check"]),
-    )?;
     cmd::run(
         "clippy, native, all targets",
         cargo().args([
@@ -62,19 +63,62 @@ pub fn all(root: &Path) -> Result<()> {
     let (url, _server) = server::spawn(&root.join("dist"))?;
     let screenshots = root.join("target/e2e");
     std::fs::create_dir_all(&screenshots)?;
+    let hub = hub_model(root, &screenshots)?;
     cmd::run(
         &format!("end-to-end tests in headless Chromium against {url}"),
         cargo()
             .args(["test", "-p", "attend-e2e", "--", "--test-threads=1"])
             .env("ATTEND_URL", &url)
             .env("CHROMEDRIVER", CHROMEDRIVER)
-            .env("ATTEND_SCREENSHOTS", &screenshots),
+            .env("ATTEND_SCREENSHOTS", &screenshots)
+            .env("ATTEND_HUB_MODEL_URL", &hub.url)
+            .env("ATTEND_HUB_EXPECTED", &hub.expected),
     )?;
     println!(
         "==> all checks passed in {:.1} min (screenshots in target/e2e/)",
         started.elapsed().as_secs_f64() / 60.0
     );
     Ok(())
+}
+
+/// The Hub-layout model of the end-to-end tests, on its own origin.
+struct HubModel {
+    url: String,
+    /// The CLI's `attention --json` for [`attend_e2e::HUB_MODEL_TEXT`].
+    expected: std::path::PathBuf,
+    _server: std::thread::JoinHandle<()>,
+}
+
+/// A 12 × 12-head replica in bert-base-uncased's layout, served from a
+/// second port (another origin, as the Hub is), and the CLI's answer for the
+/// sentence the test types.
+fn hub_model(root: &Path, out: &Path) -> Result<HubModel> {
+    let shape = replica::BERT_BASE_NARROW;
+    let dir = replica::ensure(root, shape, &replica::default_dir(root, shape))?;
+    let expected = out.join("hub-layout-cli.json");
+    let json = cmd::output_of(
+        "the CLI's attentions for the Hub-layout model",
+        cargo()
+            .args([
+                "run",
+                "-q",
+                "-p",
+                "attend-cli",
+                "--",
+                "attention",
+                "--json",
+                "--model",
+            ])
+            .arg(&dir)
+            .args(["--text", attend_e2e::HUB_MODEL_TEXT]),
+    )?;
+    std::fs::write(&expected, json)?;
+    let (url, server) = server::spawn(&dir)?;
+    Ok(HubModel {
+        url,
+        expected,
+        _server: server,
+    })
 }
 
 /// wasm-bindgen tests run in headless Chromium through chromedriver; the

@@ -3,7 +3,10 @@
 //!
 //! `cargo xtask test` builds `dist/`, serves it on 127.0.0.1 and runs these
 //! tests with `ATTEND_URL` (the site), `CHROMEDRIVER` and
-//! `ATTEND_SCREENSHOTS` (where screenshots go) set.
+//! `ATTEND_SCREENSHOTS` (where screenshots go) set, and for the Hub-layout
+//! test `ATTEND_HUB_MODEL_URL` (a 12 × 12-head BERT in bert-base-uncased's
+//! layout on a second origin) and `ATTEND_HUB_EXPECTED` (the CLI's JSON for
+//! [`HUB_MODEL_TEXT`] on that model).
 
 mod attention_view;
 mod checks;
@@ -17,3 +20,7 @@ pub use checks::{
 };
 pub use driver::{Browser, Element};
 pub use page::{app_url, open_app, open_app_and_reload, open_bench_page, screenshot_dir};
+
+/// The sentence the Hub-layout test types; `cargo xtask test` asks the CLI
+/// for its attentions on the same model beforehand.
+pub const HUB_MODEL_TEXT: &str = "The teacher pasted the Hub link into the page.";

@@ -23,3 +23,9 @@ pub async fn bench_load(base: String) -> Result<String, JsError> {
 pub fn bench_forward(ids: &[i32]) -> Result<u32, JsError> {
     attend_app::model::bench::forward(ids)
 }
+
+/// `bench.html`: bytes of this module's linear memory (it only grows).
+#[wasm_bindgen]
+pub fn bench_memory_bytes() -> f64 {
+    attend_app::model::bench::memory_bytes()
+}

@@ -53,3 +53,17 @@ pub fn forward(ids: &[i32]) -> Result<u32, JsError> {
         Ok(out.attentions.data().len() as u32)
     })
 }
+
+/// The size of this WebAssembly module's linear memory, in bytes: the peak
+/// it has ever needed, since wasm memory grows and never shrinks.
+pub fn memory_bytes() -> f64 {
+    #[cfg(target_arch = "wasm32")]
+    {
+        const PAGE_BYTES: f64 = 65_536.0;
+        core::arch::wasm32::memory_size(0) as f64 * PAGE_BYTES
+    }
+    #[cfg(not(target_arch = "wasm32"))]
+    {
+        0.0
+    }
+}

@@ -136,6 +136,19 @@ impl AttentionResult {
         })
     }
 
+    /// Bytes this result holds: its arrays and its text.
+    pub fn size_bytes(&self) -> usize {
+        let qkv = self
+            .qkv
+            .as_ref()
+            .map_or(0, |q| q.q.len() + q.k.len() + q.v.len());
+        let floats = self.attentions.len() + self.embedding.len() + qkv;
+        floats
+            .saturating_mul(std::mem::size_of::<f32>())
+            .saturating_add(self.text.len())
+            .saturating_add(self.pair.as_ref().map_or(0, String::len))
+    }
+
     /// Sequence length `T`, special tokens included.
     pub fn num_tokens(&self) -> usize {
         self.meta.tokens.len()
@@ -636,7 +649,7 @@ impl Inner {
 }
 
 #[cfg(test)]
-mod tests {
+pub(crate) mod tests {
     use super::*;
 
     fn sent(q: &mut RequestQueue) -> Option<(u64, String)> {
@@ -735,7 +748,7 @@ mod tests {
         assert_eq!(sent(&mut q), Some((2, "b".into())));
     }
 
-    fn meta(tokens: usize, layers: usize, heads: usize) -> RunMeta {
+    pub(crate) fn meta(tokens: usize, layers: usize, heads: usize) -> RunMeta {
         RunMeta {
             tokens: (0..tokens).map(|i| format!("t{i}")).collect(),
             token_type_ids: vec![0; tokens],

@@ -247,6 +247,16 @@ async fn read_body(
     };
     report(0);
     let mut bytes: Vec<u8> = Vec::new();
+    // With the size known the file streams into its final place: one
+    // allocation, instead of doubling (and copying) as it grows.
+    if let Some(total) = total.and_then(|t| usize::try_from(t).ok()) {
+        bytes.try_reserve_exact(total).map_err(|_| {
+            FetchError::Failed(format!(
+                "not enough memory to download {file} ({} MiB)",
+                total >> 20
+            ))
+        })?;
+    }
     match response.body() {
         Some(body) => {
             let reader: web_sys::ReadableStreamDefaultReader = body.get_reader().unchecked_into();

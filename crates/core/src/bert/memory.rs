@@ -146,6 +146,24 @@ impl BertConfig {
     }
 }
 
+/// A vector of `n` zeros, or [`BertError::TooLarge`] when the allocator
+/// cannot provide it. In the browser a failed allocation would otherwise
+/// abort the whole worker ("RuntimeError: unreachable").
+pub(crate) fn try_zeros(n: usize, what: &str) -> Result<Vec<f32>, BertError> {
+    let mut v = Vec::new();
+    v.try_reserve_exact(n).map_err(|_| out_of_memory(n, what))?;
+    v.resize(n, 0.0);
+    Ok(v)
+}
+
+/// The error for `n` f32 values that could not be allocated.
+pub(crate) fn out_of_memory(n: usize, what: &str) -> BertError {
+    BertError::TooLarge(format!(
+        "not enough memory for {what} ({} more were needed)",
+        format_bytes((n as u64).saturating_mul(F32_BYTES))
+    ))
+}
+
 /// `1.2 GB`, `440 MB`, `512 kB`: decimal units, as download sizes are shown.
 pub fn format_bytes(bytes: u64) -> String {
     const UNITS: [(&str, f64); 3] = [("GB", 1e9), ("MB", 1e6), ("kB", 1e3)];
@@ -231,6 +249,17 @@ mod tests {
             cfg.forward_sizes(usize::MAX / 2),
             Err(BertError::TooLarge(_))
         ));
+    }
+
+    #[test]
+    fn an_impossible_allocation_is_an_error() {
+        let err = try_zeros(usize::MAX / 4, "the attention maps").unwrap_err();
+        assert!(
+            err.to_string()
+                .starts_with("not enough memory for the attention maps"),
+            "{err}"
+        );
+        assert_eq!(try_zeros(3, "x").expect("small"), vec![0.0; 3]);
     }
 
     #[test]

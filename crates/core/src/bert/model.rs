@@ -383,8 +383,8 @@ impl BertModel {
 
         // Both results are filled in place: state k of `hidden` is the input
         // of layer k, which writes state k + 1 and its slice of `attentions`.
-        let mut hidden = vec![0f32; hidden_len];
-        let mut attentions = vec![0f32; attention_len];
+        let mut hidden = super::memory::try_zeros(hidden_len, "the hidden states")?;
+        let mut attentions = super::memory::try_zeros(attention_len, "the attention maps")?;
         self.embeddings.forward(ids, type_ids, &mut hidden[..state]);
         let mut scratch = Scratch::new(cfg, t);
         for (k, (layer, probs)) in self

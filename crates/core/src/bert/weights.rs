@@ -118,11 +118,7 @@ impl<'f, 'a> Weights<'f, 'a> {
                 found: view.shape().to_vec(),
             });
         }
-        let values =
-            decode(view.dtype(), view.data()).ok_or_else(|| BertError::UnsupportedDtype {
-                name: logical.clone(),
-                dtype: format!("{:?}", view.dtype()),
-            })?;
+        let values = decode(view.dtype(), view.data(), &logical)?;
         if let Some(index) = values.iter().position(|v| !v.is_finite()) {
             return Err(BertError::NonFiniteWeight {
                 name: logical,
@@ -134,24 +130,36 @@ impl<'f, 'a> Weights<'f, 'a> {
     }
 }
 
-/// Little-endian F32/F16/BF16 bytes as f32, or `None` for any other dtype.
-/// The safetensors header check has already tied the byte count to the
-/// shape, so `bytes` holds whole values.
-fn decode(dtype: Dtype, bytes: &[u8]) -> Option<Vec<f32>> {
+/// Little-endian F32/F16/BF16 bytes of tensor `name` as f32. The safetensors
+/// header check has already tied the byte count to the shape, so `bytes`
+/// holds whole values. The result is allocated fallibly: a tensor that does
+/// not fit is an error, not an abort.
+fn decode(dtype: Dtype, bytes: &[u8], name: &str) -> Result<Vec<f32>, BertError> {
+    let width = match dtype {
+        Dtype::F32 => 4,
+        Dtype::F16 | Dtype::BF16 => 2,
+        _ => {
+            return Err(BertError::UnsupportedDtype {
+                name: name.to_string(),
+                dtype: format!("{dtype:?}"),
+            })
+        }
+    };
+    let n = bytes.len() / width;
+    let mut out = Vec::new();
+    out.try_reserve_exact(n)
+        .map_err(|_| super::memory::out_of_memory(n, &format!("tensor `{name}`")))?;
     let pairs = || bytes.chunks_exact(2).map(|c| [c[0], c[1]]);
-    Some(match dtype {
-        Dtype::F32 => bytes
-            .chunks_exact(4)
-            .map(|c| f32::from_le_bytes([c[0], c[1], c[2], c[3]]))
-            .collect(),
-        Dtype::F16 => pairs()
-            .map(|b| half::f16::from_le_bytes(b).to_f32())
-            .collect(),
-        Dtype::BF16 => pairs()
-            .map(|b| half::bf16::from_le_bytes(b).to_f32())
-            .collect(),
-        _ => return None,
-    })
+    match dtype {
+        Dtype::F32 => out.extend(
+            bytes
+                .chunks_exact(4)
+                .map(|c| f32::from_le_bytes([c[0], c[1], c[2], c[3]])),
+        ),
+        Dtype::F16 => out.extend(pairs().map(|b| half::f16::from_le_bytes(b).to_f32())),
+        _ => out.extend(pairs().map(|b| half::bf16::from_le_bytes(b).to_f32())),
+    }
+    Ok(out)
 }
 
 #[cfg(test)]
@@ -179,14 +187,17 @@ mod tests {
             .iter()
             .flat_map(|v| v.to_le_bytes())
             .collect();
-        assert_eq!(decode(Dtype::F32, &f32_bytes), Some(vec![1.5, -2.0]));
+        assert_eq!(decode(Dtype::F32, &f32_bytes, "t"), Ok(vec![1.5, -2.0]));
         // 0x3C00 is 1.0 in f16; 0xC000 is -2.0.
         assert_eq!(
-            decode(Dtype::F16, &[0x00, 0x3C, 0x00, 0xC0]),
-            Some(vec![1.0, -2.0])
+            decode(Dtype::F16, &[0x00, 0x3C, 0x00, 0xC0], "t"),
+            Ok(vec![1.0, -2.0])
         );
         // 0x3FC0 is 1.5 in bf16.
-        assert_eq!(decode(Dtype::BF16, &[0xC0, 0x3F]), Some(vec![1.5]));
-        assert_eq!(decode(Dtype::I64, &[0; 8]), None);
+        assert_eq!(decode(Dtype::BF16, &[0xC0, 0x3F], "t"), Ok(vec![1.5]));
+        assert!(matches!(
+            decode(Dtype::I64, &[0; 8], "ids"),
+            Err(BertError::UnsupportedDtype { name, dtype }) if name == "ids" && dtype == "I64"
+        ));
     }
 }
