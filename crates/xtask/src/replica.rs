@@ -162,7 +162,7 @@ fn values(name: &str, n: usize, rng: &mut SplitMix64) -> Vec<u8> {
 }
 
 fn weights(s: Shape) -> Result<Vec<u8>> {
-    let mut rng = SplitMix64::new(0x00be_27ba_5e);
+    let mut rng = SplitMix64::new(0x0000_be27_ba5e);
     let data: Vec<(String, Vec<usize>, Vec<u8>)> = tensor_shapes(s)
         .into_iter()
         .map(|(name, shape)| {

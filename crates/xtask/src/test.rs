@@ -3,7 +3,7 @@
 
 use crate::cmd::{self, cargo};
 use crate::tools::{self, CHROMEDRIVER, WASM_TARGET};
-use crate::{build, disk, model, replica, server};
+use crate::{bad_models, build, disk, model, replica, server};
 use anyhow::Result;
 use std::path::Path;
 
@@ -64,6 +64,8 @@ pub fn all(root: &Path) -> Result<()> {
     let screenshots = root.join("target/e2e");
     std::fs::create_dir_all(&screenshots)?;
     let hub = hub_model(root, &screenshots)?;
+    // Broken checkpoints, on their own origin too.
+    let (bad_url, _bad_server) = server::spawn(&bad_models::ensure(root)?)?;
     cmd::run(
         &format!("end-to-end tests in headless Chromium against {url}"),
         cargo()
@@ -72,7 +74,8 @@ pub fn all(root: &Path) -> Result<()> {
             .env("CHROMEDRIVER", CHROMEDRIVER)
             .env("ATTEND_SCREENSHOTS", &screenshots)
             .env("ATTEND_HUB_MODEL_URL", &hub.url)
-            .env("ATTEND_HUB_EXPECTED", &hub.expected),
+            .env("ATTEND_HUB_EXPECTED", &hub.expected)
+            .env("ATTEND_BAD_MODELS_URL", &bad_url),
     )?;
     println!(
         "==> all checks passed in {:.1} min (screenshots in target/e2e/)",

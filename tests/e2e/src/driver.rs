@@ -389,6 +389,21 @@ impl Browser {
             .unwrap_or_default())
     }
 
+    /// Fails the test if the page logged any error other than a 404 of a
+    /// file under `base` (a model folder may lack optional files such as
+    /// `manifest.json`, and the browser logs every missing one).
+    pub fn assert_no_console_errors_but_404s_from(&self, base: &str) -> Result<()> {
+        let errors: Vec<String> = self
+            .console_errors()?
+            .into_iter()
+            .filter(|e| !(e.contains(base) && e.contains("404")))
+            .collect();
+        if !errors.is_empty() {
+            bail!("the page logged errors:\n{}", errors.join("\n"));
+        }
+        Ok(())
+    }
+
     /// Fails the test if the page logged any error.
     pub fn assert_no_console_errors(&self) -> Result<()> {
         let errors = self.console_errors()?;
