@@ -334,3 +334,59 @@ fn a_lost_device_fails_every_later_forward() {
         );
     }
 }
+
+/// bert-base's width: 768 wide, 12 heads of 64, a 3072-wide feed-forward
+/// (one layer and a small vocabulary keep it quick on lavapipe). Random
+/// weights in the Hub layout; the GPU must give the CPU's numbers.
+#[test]
+fn a_bert_base_wide_layer_matches_the_cpu() {
+    let Some(ctx) = gpu() else { return };
+    let (vocab, positions, h, i) = (99usize, 64usize, 768usize, 3072usize);
+    let config = serde_json::json!({
+        "model_type": "bert", "vocab_size": vocab, "hidden_size": h,
+        "num_hidden_layers": 1, "num_attention_heads": 12, "intermediate_size": i,
+        "max_position_embeddings": positions, "type_vocab_size": 2, "hidden_act": "gelu",
+        "layer_norm_eps": 1e-12
+    })
+    .to_string();
+    let mut rng = attend_core::rng::SplitMix64::new(768);
+    let mut tensor = |name: &str, shape: Vec<usize>, low: f32, high: f32| {
+        let n = shape.iter().product::<usize>();
+        let values: Vec<f32> = (0..n).map(|_| rng.uniform(low, high)).collect();
+        RawTensor {
+            name: name.into(),
+            dtype: "F32".into(),
+            shape,
+            bytes: f32_bytes(&values),
+        }
+    };
+    let mut modern = vec![
+        tensor("embeddings.word_embeddings.weight", vec![vocab, h], -0.1, 0.1),
+        tensor("embeddings.position_embeddings.weight", vec![positions, h], -0.1, 0.1),
+        tensor("embeddings.token_type_embeddings.weight", vec![2, h], -0.1, 0.1),
+        tensor("embeddings.LayerNorm.weight", vec![h], 0.8, 1.2),
+        tensor("embeddings.LayerNorm.bias", vec![h], -0.05, 0.05),
+    ];
+    let p = "encoder.layer.0";
+    for part in ["query", "key", "value"] {
+        modern.push(tensor(&format!("{p}.attention.self.{part}.weight"), vec![h, h], -0.06, 0.06));
+        modern.push(tensor(&format!("{p}.attention.self.{part}.bias"), vec![h], -0.05, 0.05));
+    }
+    for (module, inp, out) in [("attention.output", h, h), ("intermediate", h, i), ("output", i, h)] {
+        modern.push(tensor(&format!("{p}.{module}.dense.weight"), vec![out, inp], -0.06, 0.06));
+        modern.push(tensor(&format!("{p}.{module}.dense.bias"), vec![out], -0.05, 0.05));
+        if module != "intermediate" {
+            modern.push(tensor(&format!("{p}.{module}.LayerNorm.weight"), vec![h], 0.8, 1.2));
+            modern.push(tensor(&format!("{p}.{module}.LayerNorm.bias"), vec![h], -0.05, 0.05));
+        }
+    }
+    let weights = write_safetensors(&hub_layout(&modern));
+    let cpu = attend_core::BertModel::from_bytes(config.as_bytes(), &weights).expect("CPU loads");
+    let gpu_bert = pollster::block_on(GpuBert::from_bytes(ctx, config.as_bytes(), &weights))
+        .expect("a 768-wide model uploads");
+    let (ids, types) = ([2u32, 17, 45, 63, 8, 91, 3], [0u32; 7]);
+    let ours = pollster::block_on(gpu_bert.forward(&ids, &types)).expect("GPU forward");
+    let reference = cpu.forward_ids(&ids, &types).expect("CPU forward");
+    assert_eq!(ours.attentions.shape(), &[1, 12, 7, 7]);
+    check("768-wide layer, GPU vs CPU", &ours, (&reference).into());
+}

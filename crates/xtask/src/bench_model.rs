@@ -39,6 +39,11 @@ struct Report {
     wasm_memory_after_soak_bytes: f64,
     soak_runs_at_512: usize,
     forward: Vec<Forward>,
+    /// The app itself, fresh browser: link opened → first map drawn, for a
+    /// text of 512 tokens or more (truncated to the model's limit).
+    app_cold_load_to_first_map_512_ms: f64,
+    /// Then each view of that result, switched to → drawn.
+    app_view_ms: Vec<(String, f64)>,
 }
 
 fn row(target: &'static str, tokens: usize, mut times_ms: Vec<f64>) -> Forward {
@@ -140,6 +145,8 @@ pub fn run(root: &Path, dir: &Path) -> Result<()> {
     time_in_page(&browser, &ids(root, 512, cfg.vocab_size)?, SOAK_RUNS_AT_512)?;
     let wasm_memory_after_soak_bytes = memory()?;
     browser.assert_no_console_errors()?;
+    drop(browser);
+    let (app_cold_load_to_first_map_512_ms, app_view_ms) = app_at_512(&site, &model_url)?;
 
     let report = Report {
         model: dir.display().to_string(),
@@ -152,6 +159,8 @@ pub fn run(root: &Path, dir: &Path) -> Result<()> {
         wasm_memory_after_soak_bytes,
         soak_runs_at_512: SOAK_RUNS_AT_512,
         forward,
+        app_cold_load_to_first_map_512_ms,
+        app_view_ms,
     };
     print(&report);
     let out = root.join("target/bench-model.json");
@@ -159,6 +168,54 @@ pub fn run(root: &Path, dir: &Path) -> Result<()> {
     println!("\nwrote {}", out.display());
     Ok(())
 }
+
+/// A text of well over 512 word pieces.
+fn long_text() -> String {
+    let sentence = "The students read the notes again because the exam on attention was close, \
+                    and every head of the model looked at a different word. ";
+    sentence.repeat(24)
+}
+
+/// The app at 512 tokens: a fresh browser opens a link to the model and a
+/// long text, and every view is drawn in turn. The tab must survive it all.
+fn app_at_512(site: &str, model_url: &str) -> Result<(f64, Vec<(String, f64)>)> {
+    use std::time::Duration;
+    let text = long_text();
+    let browser = attend_e2e::Browser::start(1280, 1000)?;
+    let link = format!(
+        "{site}#/attention?model={}&text={}&view=heatmap",
+        attend_e2e::encode_uri_component(model_url),
+        attend_e2e::encode_uri_component(&text)
+    );
+    println!("==> the app at 512 tokens: cold load → first map, then every view");
+    let started = Instant::now();
+    browser.goto(&link)?;
+    let drawn = |what: &str| -> Result<()> {
+        browser.wait_until(what, Duration::from_secs(900), || {
+            let view = browser.find("[data-testid=attention-view]")?;
+            let ready = browser.attr(&view, "data-ready")?.as_deref() == Some("true");
+            let shown = browser.attr(&view, "data-text")?.unwrap_or_default();
+            Ok((ready && shown == text).then_some(()))
+        })
+    };
+    drawn("the first map at 512 tokens")?;
+    let first_map_ms = started.elapsed().as_secs_f64() * 1e3;
+    let mut views = Vec::new();
+    for view in ["model", "mean", "rollout", "lines", "heatmap"] {
+        let t0 = Instant::now();
+        browser.click(&browser.find(&format!("[data-testid=view-{view}]"))?)?;
+        drawn(&format!("the {view} view at 512 tokens"))?;
+        // One frame more, so the canvas has been painted.
+        browser.execute_async(
+            "const done = arguments[0]; requestAnimationFrame(() => requestAnimationFrame(done));",
+            vec![],
+        )?;
+        views.push((view.to_string(), t0.elapsed().as_secs_f64() * 1e3));
+    }
+    browser.assert_no_console_errors_but_404s_from(model_url)?;
+    Ok((first_map_ms, views))
+}
+
 
 /// `runs` timed passes (after one untimed) of `ids` on bench.html.
 fn time_in_page(browser: &attend_e2e::Browser, ids: &[u32], runs: usize) -> Result<Vec<f64>> {

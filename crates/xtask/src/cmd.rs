@@ -2,17 +2,43 @@
 
 use anyhow::{bail, Context, Result};
 use std::process::{Command, Stdio};
+use std::sync::Mutex;
+use std::time::{Duration, Instant};
+
+/// Every step [`run`] has run so far, with its wall time.
+static STEPS: Mutex<Vec<(String, Duration)>> = Mutex::new(Vec::new());
 
 /// Prints the step, runs it with inherited output, fails on a non-zero exit.
 pub fn run(step: &str, command: &mut Command) -> Result<()> {
     println!("==> {step}");
+    let started = Instant::now();
     let status = command
         .status()
         .with_context(|| format!("starting {:?}", command.get_program()))?;
+    record(step, started.elapsed());
     if !status.success() {
         bail!("{step}: failed ({status})");
     }
     Ok(())
+}
+
+fn record(step: &str, took: Duration) {
+    if let Ok(mut steps) = STEPS.lock() {
+        steps.push((step.to_string(), took));
+    }
+}
+
+/// The steps run so far and their times, one line each (longest first
+/// would hide the order; the order is the story).
+pub fn print_step_times() {
+    let Ok(steps) = STEPS.lock() else { return };
+    if steps.is_empty() {
+        return;
+    }
+    println!("==> time per step");
+    for (step, took) in steps.iter() {
+        println!("    {:>6.1} min  {step}", took.as_secs_f64() / 60.0);
+    }
 }
 
 /// Runs a command quietly and returns its stdout, or None if it cannot run or fails.

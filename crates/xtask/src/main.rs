@@ -36,6 +36,8 @@ commands:
 
 fn main() {
     if let Err(err) = run() {
+        // Where the time went, up to the step that failed.
+        cmd::print_step_times();
         eprintln!("xtask: error: {err:#}");
         std::process::exit(1);
     }

@@ -77,6 +77,7 @@ pub fn all(root: &Path) -> Result<()> {
             .env("ATTEND_HUB_EXPECTED", &hub.expected)
             .env("ATTEND_BAD_MODELS_URL", &bad_url),
     )?;
+    cmd::print_step_times();
     println!(
         "==> all checks passed in {:.1} min (screenshots in target/e2e/)",
         started.elapsed().as_secs_f64() / 60.0

@@ -19,7 +19,9 @@ pub use checks::{
     wait_section, wait_summary,
 };
 pub use driver::{Browser, Element};
-pub use page::{app_url, open_app, open_app_and_reload, open_bench_page, screenshot_dir};
+pub use page::{
+    app_url, encode_uri_component, open_app, open_app_and_reload, open_bench_page, screenshot_dir,
+};
 
 /// The sentence the Hub-layout test types; `cargo xtask test` asks the CLI
 /// for its attentions on the same model beforehand.

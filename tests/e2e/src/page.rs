@@ -58,3 +58,15 @@ pub fn open_bench_page(browser: &Browser, base_url: &str) -> Result<String> {
         None => Ok(loaded["ok"].as_str().unwrap_or_default().to_string()),
     }
 }
+
+/// `encodeURIComponent`: `text` made safe as one value of a link's query.
+pub fn encode_uri_component(text: &str) -> String {
+    text.bytes()
+        .map(|b| match b {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => {
+                (b as char).to_string()
+            }
+            _ => format!("%{b:02X}"),
+        })
+        .collect()
+}

@@ -10,16 +10,6 @@ use std::time::Duration;
 
 const WAIT: Duration = Duration::from_secs(120);
 
-fn encode(text: &str) -> String {
-    text.bytes()
-        .map(|b| match b {
-            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => {
-                (b as char).to_string()
-            }
-            _ => format!("%{b:02X}"),
-        })
-        .collect()
-}
 
 #[test]
 fn each_bad_checkpoint_says_what_is_wrong_and_the_default_model_still_works() -> Result<()> {
@@ -30,7 +20,7 @@ fn each_bad_checkpoint_says_what_is_wrong_and_the_default_model_still_works() ->
         let url = format!("{base}{case}/");
         open_app(
             &browser,
-            &format!("#/attention?model={}", encode(&url)),
+            &format!("#/attention?model={}", attend_e2e::encode_uri_component(&url)),
             "attention",
         )?;
         let message = browser.wait_until(&format!("the message for {case}"), WAIT, || {

@@ -16,17 +16,6 @@ const WAIT: Duration = Duration::from_secs(60);
 /// The page shows f32 weights of a URL model, so only float printing differs.
 const TOLERANCE: f64 = 1e-4;
 
-/// `encodeURIComponent`, for a URL inside the link's query.
-fn encode(text: &str) -> String {
-    text.bytes()
-        .map(|b| match b {
-            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => {
-                (b as char).to_string()
-            }
-            _ => format!("%{b:02X}"),
-        })
-        .collect()
-}
 
 fn env(name: &str) -> Result<String> {
     std::env::var(name)
@@ -67,8 +56,8 @@ fn a_hub_layout_bert_from_another_origin_matches_the_cli() -> Result<()> {
         &browser,
         &format!(
             "#/attention?model={}&text={}&layer={layer}&head={head}",
-            encode(&model_url),
-            encode(HUB_MODEL_TEXT)
+            attend_e2e::encode_uri_component(&model_url),
+            attend_e2e::encode_uri_component(HUB_MODEL_TEXT)
         ),
         "attention",
     )?;

@@ -82,11 +82,15 @@ impl QkvArrays {
         k: Vec<f32>,
         v: Vec<f32>,
     ) -> Result<Self, String> {
-        let expected = meta.heads * tokens * meta.head_dim;
-        if [q.len(), k.len(), v.len()].iter().any(|&n| n != expected) {
+        let expected = meta
+            .heads
+            .checked_mul(tokens)
+            .and_then(|n| n.checked_mul(meta.head_dim));
+        if [q.len(), k.len(), v.len()].iter().any(|&n| Some(n) != expected) {
             return Err(format!(
-                "the model worker sent malformed queries/keys/values ({} values, expected {expected})",
-                q.len()
+                "the model worker sent malformed queries/keys/values ({} values, expected {})",
+                q.len(),
+                expected.map_or_else(|| "an impossible size".into(), |n| n.to_string())
             ));
         }
         Ok(QkvArrays {
@@ -116,8 +120,11 @@ impl AttentionResult {
         embedding: Vec<f32>,
     ) -> Result<Self, String> {
         let t = meta.tokens.len();
-        let expected = meta.layers * meta.heads * t * t;
-        if attentions.len() != expected || meta.token_type_ids.len() != t {
+        // Checked: on wasm32 a bogus header could otherwise wrap to a match.
+        let expected = [meta.heads, t, t]
+            .iter()
+            .try_fold(meta.layers, |acc, &f| acc.checked_mul(f));
+        if expected != Some(attentions.len()) || meta.token_type_ids.len() != t {
             return Err(format!(
                 "the model worker sent a malformed result ({} attention values for {} layers × {} heads × {t}² tokens)",
                 attentions.len(),

@@ -107,7 +107,7 @@ pub fn ArchitecturesSection() -> impl IntoView {
                 >
                     <ChartCanvas
                         testid="arch-similarity"
-                        caption="The model's view: cosine of MiniLM sentence embeddings. Hover a cell for its value."
+                        caption="The model's view: cosine of the loaded model's sentence embeddings (mean-pooled; the model is named above). Hover a cell for its value."
                         draw=move |area| {
                             let m = model_matrix.get().unwrap_or_default();
                             draw_similarity(area, &m, state.get().sentences.len(), "Meaning (model)")

@@ -35,7 +35,7 @@ pub fn Families() -> impl IntoView {
                 <p class="arch-flow">"prompt → [masked decoder × N] → next token, again and again"</p>
                 <MaskThumb causal=true label="Each token sees only itself and earlier tokens" />
                 <p>"Each token sees only the ones before it, so the model can be trained to predict the next one — and then generate text word by word."</p>
-                <p><strong>"Examples: "</strong>"GPT, LLaMA, Gemini, Claude."</p>
+                <p><strong>"Examples: "</strong>"GPT-2 and GPT-3, LLaMA, Mistral (published decoder-only designs)."</p>
                 <p><strong>"Used for: "</strong>"chat assistants, writing, code completion, summaries written from scratch."</p>
             </section>
             <section class="arch-card" data-testid="arch-encoder-decoder">

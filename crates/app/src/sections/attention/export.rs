@@ -92,23 +92,42 @@ fn matrix_csv(
     r: &crate::model::client::AttentionResult,
 ) -> Result<String, String> {
     let d = displayed_for(&single_matrix(s), r)?;
-    let t = d.tokens.len();
-    let quote = |x: &str| format!("\"{}\"", x.replace('"', "\"\""));
+    Ok(csv_of(&d.tokens, &d.weights))
+}
+
+/// The `T × T` matrix as CSV: a header row of key tokens, then one row per
+/// query token. Tokens are user text, so each is a [`csv_text_cell`].
+fn csv_of(tokens: &[String], weights: &[f32]) -> String {
+    let t = tokens.len();
     let mut out = String::from("query\\key");
-    for tok in &d.tokens {
+    for tok in tokens {
         out.push(',');
-        out.push_str(&quote(tok));
+        out.push_str(&csv_text_cell(tok));
     }
     out.push('\n');
-    for q in 0..t {
-        out.push_str(&quote(&d.tokens[q]));
-        for k in 0..t {
+    for (q, tok) in tokens.iter().enumerate() {
+        out.push_str(&csv_text_cell(tok));
+        for w in weights.iter().skip(q * t).take(t) {
             out.push(',');
-            out.push_str(&d.weights[q * t + k].to_string());
+            out.push_str(&w.to_string());
         }
         out.push('\n');
     }
-    Ok(out)
+    out
+}
+
+/// A quoted CSV cell for text. A cell that starts with `=`, `+`, `-`, `@`, a
+/// tab or a carriage return would be run as a formula by spreadsheet
+/// programs (tokens such as `=` and `+` are common), so it gets a leading
+/// apostrophe, which they show as plain text.
+fn csv_text_cell(text: &str) -> String {
+    let formula = text.starts_with(['=', '+', '-', '@', '\t', '\r']);
+    let escaped = text.replace('"', "\"\"");
+    if formula {
+        format!("\"'{escaped}\"")
+    } else {
+        format!("\"{escaped}\"")
+    }
 }
 
 fn matrix_json(
@@ -152,4 +171,33 @@ fn download_url(file: &str, url: &str) -> Result<(), String> {
     a.set_download(file);
     a.click();
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn formula_like_tokens_are_neutralised() {
+        assert_eq!(csv_text_cell("cat"), "\"cat\"");
+        assert_eq!(csv_text_cell("say \"hi\""), "\"say \"\"hi\"\"\"");
+        for risky in ["=", "+", "-", "@", "=HYPERLINK(\"x\")", "\tx", "\rx"] {
+            let cell = csv_text_cell(risky);
+            assert!(cell.starts_with("\"'"), "{risky:?} → {cell}");
+        }
+        // Only the start matters.
+        assert_eq!(csv_text_cell("a=b"), "\"a=b\"");
+    }
+
+    #[test]
+    fn the_csv_has_a_header_and_one_row_per_query() {
+        let tokens = ["[CLS]", "=", "[SEP]"].map(String::from);
+        let weights = [0.5, 0.25, 0.25, 0.0, 1.0, 0.0, 0.1, 0.2, 0.7];
+        let csv = csv_of(&tokens, &weights);
+        let lines: Vec<&str> = csv.lines().collect();
+        assert_eq!(lines.len(), 4);
+        assert_eq!(lines[0], "query\\key,\"[CLS]\",\"'=\",\"[SEP]\"");
+        assert_eq!(lines[2], "\"'=\",0,1,0");
+        assert_eq!(lines[3], "\"[SEP]\",0.1,0.2,0.7");
+    }
 }

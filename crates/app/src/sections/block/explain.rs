@@ -42,7 +42,13 @@ pub fn explanation(part: Part, stack: Stack, sizes: BlockSizes, tokens: usize) -
         }.into_any(),
         Part::FeedForward => view! {
             <p>"The same small two-layer network is applied to every token separately: "
-               {d} " → " {sizes.d_ff} " numbers, a " <Term slug="gelu">"GELU"</Term> " bend, and back to " {d}
+               {d} " → " {sizes.d_ff} " numbers, a bend — "
+               {if stack == Stack::Decoder {
+                   "ReLU in the original Transformer, GELU in BERT and GPT"
+               } else {
+                   "GELU in BERT"
+               }}
+               " (see " <Term slug="gelu">"GELU"</Term> ") — and back to " {d}
                ". Attention moved information between tokens; this step works on what each token now holds. "
                "It holds two thirds of the block's parameters."</p>
         }.into_any(),

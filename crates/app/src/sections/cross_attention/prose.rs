@@ -26,7 +26,7 @@ pub fn After() -> impl IntoView {
             <ul>
                 <li>"The order changes: “noir” attends to “black” although they sit in different places. Attention does not care about distance."</li>
                 <li>"Not one-to-one: articles and adjectives also look at their noun, whose gender decides their form."</li>
-                <li>"Sharpness 0 gives equal weights everywhere — the decoder would learn nothing from the source. Trained models are sharp but rarely one-hot."</li>
+                <li>"Sharpness 0 gives equal weights everywhere: every target word receives the same average of the whole source, so it can no longer tell which source word matters. Trained models are sharp but rarely one-hot."</li>
                 <li>"The decoder also has masked self-attention over the words it has written so far (see "
                     <a href="#/masking">"masking"</a> "); cross-attention itself needs no mask, because the whole source is known."</li>
             </ul>

@@ -38,7 +38,7 @@ pub fn PositionalSection() -> impl IntoView {
             <div class="chart-grid">
                 <ChartCanvas
                     testid="pe-heatmap"
-                    caption="Every row of the table is one position's code. Fast stripes at the bottom (small dimensions), slow waves at the top."
+                    caption="Every column is one position's code; every row is one dimension across all positions. Fast stripes at the bottom (small dimensions), slow waves at the top."
                     draw=move |area| with_encoding(encoding, |pe| attend_charts::draw_pe_heatmap(area, pe))
                     summary=Signal::derive(move || heatmap_summary(&state.get(), encoding))
                 />

@@ -101,8 +101,9 @@ pub fn Similarity() -> impl IntoView {
             <p>
                 "A note for later sections: "<Term slug="bert">"BERT"</Term>", the model that runs in this app, does not use "
                 "these formulas. It learns one position vector per slot (512 of them) during "
-                "training. The job is the same; the sinusoidal version needs no training and works "
-                "for any length."
+                "training. The job is the same; the sinusoidal version needs no training and can be "
+                "computed for any length — though a model still only learns to use the lengths it saw "
+                "in training, so neither kind makes it work well on much longer inputs by itself."
             </p>
         </div>
     }

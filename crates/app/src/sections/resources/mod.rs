@@ -44,6 +44,14 @@ pub const GROUPS: &[Group] = &[
                            causal mask looks like inside them.",
             },
             Resource {
+                title: "Transformer Explainer",
+                by: "Cho et al., Georgia Tech (Polo Club), 2024",
+                url: "https://poloclub.github.io/transformer-explainer/",
+                good_for: "A live GPT-2 in the browser: type a prompt and follow it through \
+                           embeddings, attention and the next-token probabilities — the \
+                           decoder-side companion to this app.",
+            },
+            Resource {
                 title: "Hugging Face course",
                 by: "Hugging Face",
                 url: "https://huggingface.co/course",
@@ -152,6 +160,15 @@ pub fn ResourcesSection() -> impl IntoView {
                     "Where to go next, whether you want pictures, the original papers or code. "
                     "Links open in a new tab, so this lesson stays where you left it."
                 </p>
+                <p data-testid="credit">
+                    "Credit: this app follows “Demystifying AI — Session 4: Transformers and "
+                    "Attention”, a Colab notebook by Pate Motter (MIT licence, © 2025), and reuses "
+                    "its example sentences and much of its resource list. The prose, code and "
+                    "corrections here are Attend's own; the notebook's source is at "
+                    <a href="https://github.com/patemotter/demystifying-ai" target="_blank" rel="noopener noreferrer">
+                        "github.com/patemotter/demystifying-ai"
+                    </a>"."
+                </p>
             </div>
             {GROUPS
                 .iter()
@@ -218,6 +235,7 @@ mod tests {
             "https://jalammar.github.io/illustrated-bert/",
             "https://jalammar.github.io/illustrated-gpt2/",
             "https://huggingface.co/course",
+            "https://poloclub.github.io/transformer-explainer/",
         ] {
             assert!(urls.contains(&wanted), "missing {wanted}");
         }

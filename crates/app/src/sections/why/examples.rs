@@ -4,7 +4,7 @@
 
 pub const KINDS: [&str; 5] = [
     "verb → subject",
-    "adjective → noun",
+    "adjective → the word it describes",
     "article → noun",
     "linking word → what it links",
     "pronoun → what it refers to",

@@ -145,11 +145,11 @@ pub fn WhySection() -> impl IntoView {
                     match s.step {
                         0 => format!("Not started. The RNN will need {n} steps, one per word; the Transformer needs one."),
                         k if k < n => format!(
-                            "RNN: step {k} of {n}, {:.0}% of its memory is still about the first word. Transformer: finished after step 1.",
+                            "RNN: step {k} of {n}; in this illustrative decay model {:.0}% of its memory is still about the first word. Transformer: finished after step 1.",
                             first_share(&s) * 100.0
                         ),
                         _ => format!(
-                            "Both have read the sentence: the RNN in {n} steps (the first word is down to {:.1}% of its memory), the Transformer in one.",
+                            "Both have read the sentence: the RNN in {n} steps (in this illustrative decay model the first word is down to {:.1}% of its memory), the Transformer in one.",
                             first_share(&s) * 100.0
                         ),
                     }
@@ -158,7 +158,7 @@ pub fn WhySection() -> impl IntoView {
             <div class="chart-grid">
                 <ChartCanvas
                     testid="why-rnn"
-                    caption="RNN: one hidden state h passed along; the coloured bars show how much of each word it still holds. Hover a state for its numbers."
+                    caption="RNN: one hidden state h passed along; the coloured bars show how much of each word it still holds, in an illustrative decay model (not a trained RNN). Hover a state for its numbers."
                     draw=move |area| {
                         let s = state.get();
                         let spec = RnnFlowSpec { tokens: s.example().words(), step: s.step, retention: s.keep as f32 };
@@ -176,7 +176,7 @@ pub fn WhySection() -> impl IntoView {
                 />
                 <ChartCanvas
                     testid="why-transformer"
-                    caption="Transformer: every word linked directly to the words that matter to it, all at once. Hover a word for its strongest link."
+                    caption="Transformer: every word linked directly to the words that matter to it, all at once. The hand-drawn links and their strengths are illustrative; tick “real head” below for a trained model's. Hover a word for its strongest link."
                     draw=move |area| {
                         let s = state.get();
                         let spec = arcs_spec(&s, &model_arcs.get());
