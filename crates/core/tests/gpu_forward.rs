@@ -361,23 +361,72 @@ fn a_bert_base_wide_layer_matches_the_cpu() {
         }
     };
     let mut modern = vec![
-        tensor("embeddings.word_embeddings.weight", vec![vocab, h], -0.1, 0.1),
-        tensor("embeddings.position_embeddings.weight", vec![positions, h], -0.1, 0.1),
-        tensor("embeddings.token_type_embeddings.weight", vec![2, h], -0.1, 0.1),
+        tensor(
+            "embeddings.word_embeddings.weight",
+            vec![vocab, h],
+            -0.1,
+            0.1,
+        ),
+        tensor(
+            "embeddings.position_embeddings.weight",
+            vec![positions, h],
+            -0.1,
+            0.1,
+        ),
+        tensor(
+            "embeddings.token_type_embeddings.weight",
+            vec![2, h],
+            -0.1,
+            0.1,
+        ),
         tensor("embeddings.LayerNorm.weight", vec![h], 0.8, 1.2),
         tensor("embeddings.LayerNorm.bias", vec![h], -0.05, 0.05),
     ];
     let p = "encoder.layer.0";
     for part in ["query", "key", "value"] {
-        modern.push(tensor(&format!("{p}.attention.self.{part}.weight"), vec![h, h], -0.06, 0.06));
-        modern.push(tensor(&format!("{p}.attention.self.{part}.bias"), vec![h], -0.05, 0.05));
+        modern.push(tensor(
+            &format!("{p}.attention.self.{part}.weight"),
+            vec![h, h],
+            -0.06,
+            0.06,
+        ));
+        modern.push(tensor(
+            &format!("{p}.attention.self.{part}.bias"),
+            vec![h],
+            -0.05,
+            0.05,
+        ));
     }
-    for (module, inp, out) in [("attention.output", h, h), ("intermediate", h, i), ("output", i, h)] {
-        modern.push(tensor(&format!("{p}.{module}.dense.weight"), vec![out, inp], -0.06, 0.06));
-        modern.push(tensor(&format!("{p}.{module}.dense.bias"), vec![out], -0.05, 0.05));
+    for (module, inp, out) in [
+        ("attention.output", h, h),
+        ("intermediate", h, i),
+        ("output", i, h),
+    ] {
+        modern.push(tensor(
+            &format!("{p}.{module}.dense.weight"),
+            vec![out, inp],
+            -0.06,
+            0.06,
+        ));
+        modern.push(tensor(
+            &format!("{p}.{module}.dense.bias"),
+            vec![out],
+            -0.05,
+            0.05,
+        ));
         if module != "intermediate" {
-            modern.push(tensor(&format!("{p}.{module}.LayerNorm.weight"), vec![h], 0.8, 1.2));
-            modern.push(tensor(&format!("{p}.{module}.LayerNorm.bias"), vec![h], -0.05, 0.05));
+            modern.push(tensor(
+                &format!("{p}.{module}.LayerNorm.weight"),
+                vec![h],
+                0.8,
+                1.2,
+            ));
+            modern.push(tensor(
+                &format!("{p}.{module}.LayerNorm.bias"),
+                vec![h],
+                -0.05,
+                0.05,
+            ));
         }
     }
     let weights = write_safetensors(&hub_layout(&modern));

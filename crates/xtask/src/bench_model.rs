@@ -216,7 +216,6 @@ fn app_at_512(site: &str, model_url: &str) -> Result<(f64, Vec<(String, f64)>)> 
     Ok((first_map_ms, views))
 }
 
-
 /// `runs` timed passes (after one untimed) of `ids` on bench.html.
 fn time_in_page(browser: &attend_e2e::Browser, ids: &[u32], runs: usize) -> Result<Vec<f64>> {
     let result = browser.execute_async(

@@ -10,7 +10,6 @@ use std::time::Duration;
 
 const WAIT: Duration = Duration::from_secs(120);
 
-
 #[test]
 fn each_bad_checkpoint_says_what_is_wrong_and_the_default_model_still_works() -> Result<()> {
     let base = std::env::var("ATTEND_BAD_MODELS_URL")
@@ -20,7 +19,10 @@ fn each_bad_checkpoint_says_what_is_wrong_and_the_default_model_still_works() ->
         let url = format!("{base}{case}/");
         open_app(
             &browser,
-            &format!("#/attention?model={}", attend_e2e::encode_uri_component(&url)),
+            &format!(
+                "#/attention?model={}",
+                attend_e2e::encode_uri_component(&url)
+            ),
             "attention",
         )?;
         let message = browser.wait_until(&format!("the message for {case}"), WAIT, || {

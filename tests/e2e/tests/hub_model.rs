@@ -16,7 +16,6 @@ const WAIT: Duration = Duration::from_secs(60);
 /// The page shows f32 weights of a URL model, so only float printing differs.
 const TOLERANCE: f64 = 1e-4;
 
-
 fn env(name: &str) -> Result<String> {
     std::env::var(name)
         .with_context(|| format!("{name} is not set; run this through `cargo xtask test`"))

@@ -86,7 +86,10 @@ impl QkvArrays {
             .heads
             .checked_mul(tokens)
             .and_then(|n| n.checked_mul(meta.head_dim));
-        if [q.len(), k.len(), v.len()].iter().any(|&n| Some(n) != expected) {
+        if [q.len(), k.len(), v.len()]
+            .iter()
+            .any(|&n| Some(n) != expected)
+        {
             return Err(format!(
                 "the model worker sent malformed queries/keys/values ({} values, expected {})",
                 q.len(),
