@@ -244,10 +244,12 @@ fn architectures_compare_word_overlap_with_the_models_similarity() -> Result<()>
     open_app(&browser, "#/architectures", "architectures")?;
     assert_eq!(browser.find_all(&testid("arch-cards"))?.len(), 1);
     let overlap = summary(&browser, "arch-overlap")?;
-    assert_eq!(overlap["n"], 5);
+    let n = 6;
+    assert_eq!(overlap["n"], n);
     let o = floats(&overlap["values"]);
+    let at = |m: &[f64], a: usize, b: usize| m[a * n + b];
     // S3 "The dog bit the man." and S4 "The man bit the dog." share every word.
-    assert!((o[2 * 5 + 3] - 1.0).abs() < 1e-6, "{o:?}");
+    assert!((at(&o, 2, 3) - 1.0).abs() < 1e-6, "{o:?}");
     browser.find(&testid("arch-model-missing"))?;
 
     browser.click(&browser.find(&testid("arch-model-load"))?)?;
@@ -256,26 +258,29 @@ fn architectures_compare_word_overlap_with_the_models_similarity() -> Result<()>
         "arch-similarity",
         "every sentence embedded",
         MODEL_WAIT,
-        |s| s["n"] == 5,
+        |s| s["n"] == n,
     )?;
     let m = floats(&model["values"]);
     assert!(
         (m[0] - 1.0).abs() < 1e-4,
         "a sentence is identical to itself"
     );
-    // The model hears the difference that word overlap cannot…
+    // The figures the prose describes (MiniLM, f32: 0.625, 0.978, 0.308;
+    // the page's f16 weights move them by far less than these margins).
+    let (paraphrase, reordered, bank) = (at(&m, 0, 1), at(&m, 2, 3), at(&m, 4, 5));
+    eprintln!("paraphrase {paraphrase:.3}, reordered {reordered:.3}, bank {bank:.3}");
     assert!(
-        m[2 * 5 + 3] < 0.999,
-        "dog bit man vs man bit dog: {}",
-        m[2 * 5 + 3]
+        paraphrase > 0.55 && paraphrase > at(&o, 0, 1) + 0.15,
+        "cat/kitten: model {paraphrase} vs overlap {}",
+        at(&o, 0, 1)
     );
-    // …and that a kitten on a rug is closer to a cat on a mat than stocks are.
     assert!(
-        m[1] > m[4] + 0.2,
-        "cat/kitten {} vs cat/stocks {}",
-        m[1],
-        m[4]
+        (0.95..0.995).contains(&reordered),
+        "dog bit man vs man bit dog: {reordered}"
     );
+    assert!(bank < 0.4, "river bank vs bank rates: {bank}");
+    // Unrelated pairs stay far apart.
+    assert!(at(&m, 0, 5) < 0.15 && at(&m, 2, 4) < 0.15, "{m:?}");
     shot(&browser, "architectures-model")?;
 
     // As typed into the text box, one sentence per line, then left.

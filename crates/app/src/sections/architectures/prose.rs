@@ -74,7 +74,17 @@ pub fn SimilarityIntro() -> impl IntoView {
                <Term slug="sentence-embedding">"sentence embedding"</Term>
                ". Sentences with similar meaning point in similar directions, so the "
                <Term slug="cosine-similarity">"cosine"</Term> " of the angle between them measures similarity. "
-               "Compare with simply counting shared words: “The dog bit the man” and “The man bit the dog” share every word."</p>
+               "Compare it with simply counting shared words, pair by pair:"</p>
+            <ul>
+                <li>"S1 and S2 say the same thing in other words: only “the” and “on” are shared, yet the "
+                    "model puts them closer than word counting does."</li>
+                <li>"S3 and S4 share every word, so word counting calls them identical. The model scores "
+                    "them a little lower, but still very high: averaging the token vectors into one keeps "
+                    "little of the word order, even though each token's vector was computed in context. "
+                    "Who bit whom is exactly what such a summary blurs — tasks that need it use the "
+                    "per-token vectors, or a model trained on pairs like these."</li>
+                <li>"S5 and S6 share “bank” but not its meaning: the model keeps them apart."</li>
+            </ul>
         </div>
     }
 }
