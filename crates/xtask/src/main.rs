@@ -26,6 +26,7 @@ usage: cargo xtask <command>
 commands:
   serve [--port N]    install what is missing, build the site (release) and serve it on 127.0.0.1
   test                fmt, clippy, native tests, wasm32 checks, browser tests, end-to-end tests
+  test --e2e          only the site build and the end-to-end tests
   bench [--gpu]       forward-pass latency natively and in headless Chromium; writes target/bench.json
   bench --model DIR   the same for any BERT directory at T = 16/128/512, with load time and memory
   bench --replica     bench --model on a random-weight bert-base (12x12x768) in the Hub layout
@@ -57,6 +58,7 @@ fn run() -> Result<()> {
             build::site(&root)?;
             server::serve_forever(&root.join("dist"), port)
         }
+        "test" if rest.iter().any(|a| a == "--e2e") => test::end_to_end_only(&root),
         "test" => test::all(&root),
         "bench" => bench::run(&root, &bench::Options::parse(&rest)?),
         "replica" => {

@@ -43,7 +43,13 @@ fn handle_requests(server: &Server, dist: &Path) {
                 .with_header(header("Cache-Control", "no-cache"))
                 // The WebGPU test page (another port) fetches the model from here.
                 .with_header(header("Access-Control-Allow-Origin", "*")),
-            None => Response::from_string("not found").with_status_code(404),
+            // A 404 needs the CORS header too: without it the browser reports
+            // a network failure instead of "not found", and a page loading a
+            // model from this origin cannot tell a missing optional file
+            // (manifest.json) from a dead server.
+            None => Response::from_string("not found")
+                .with_status_code(404)
+                .with_header(header("Access-Control-Allow-Origin", "*")),
         };
         // A client that hung up is not our problem.
         let _ = request.respond(response);

@@ -58,7 +58,27 @@ pub fn all(root: &Path) -> Result<()> {
     }
     cmd::run("native tests (GPU tests on lavapipe included)", &mut native)?;
     run_wasm_tests(root)?;
+    end_to_end(root)?;
+    cmd::print_step_times();
+    println!(
+        "==> all checks passed in {:.1} min (screenshots in target/e2e/)",
+        started.elapsed().as_secs_f64() / 60.0
+    );
+    Ok(())
+}
 
+/// `cargo xtask test --e2e`: only the site build and the browser tests, for
+/// the edit → check loop on the page (CI always runs [`all`]).
+pub fn end_to_end_only(root: &Path) -> Result<()> {
+    tools::ensure_build_tools()?;
+    tools::ensure_browser()?;
+    model::ensure_default_model(root)?;
+    end_to_end(root)?;
+    cmd::print_step_times();
+    Ok(())
+}
+
+fn end_to_end(root: &Path) -> Result<()> {
     build::site(root)?;
     let (url, _server) = server::spawn(&root.join("dist"))?;
     let screenshots = root.join("target/e2e");
@@ -76,13 +96,7 @@ pub fn all(root: &Path) -> Result<()> {
             .env("ATTEND_HUB_MODEL_URL", &hub.url)
             .env("ATTEND_HUB_EXPECTED", &hub.expected)
             .env("ATTEND_BAD_MODELS_URL", &bad_url),
-    )?;
-    cmd::print_step_times();
-    println!(
-        "==> all checks passed in {:.1} min (screenshots in target/e2e/)",
-        started.elapsed().as_secs_f64() / 60.0
-    );
-    Ok(())
+    )
 }
 
 /// The Hub-layout model of the end-to-end tests, on its own origin.
