@@ -158,10 +158,19 @@ impl ModelStore {
                             && r.qkv.as_ref().map(|q| q.layer)
                                 == result.qkv.as_ref().map(|q| q.layer))
                     });
-                    cache.insert(0, result);
+                    cache.insert(0, result.clone());
                     evict_over_budget(cache);
                 });
-                self.requested.set_value(None);
+                // An older text's result (drawn while the newest runs) does
+                // not clear the newest request, or it would be sent twice.
+                let key = (result.text.clone(), result.pair.clone());
+                self.requested.update_value(|r| {
+                    if r.as_ref()
+                        .is_some_and(|(t, p, _)| (t, p) == (&key.0, &key.1))
+                    {
+                        *r = None;
+                    }
+                });
             }
             ClientEvent::RunFailed(message) => {
                 self.requested.set_value(None);

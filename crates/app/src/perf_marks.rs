@@ -1,26 +1,52 @@
 //! Performance marks that any timing harness can read with
-//! `performance.getEntriesByName(…)`: when text was typed and when its map
-//! was first drawn. (`cargo xtask bench` uses them for keystroke → map
-//! latency and for the time to the first map.)
+//! `performance.getEntriesByName(…)`, one per step of a keystroke's way to
+//! the screen: the text changed, its run went to the worker, the result came
+//! back, the map was drawn, and the frame that shows it began.
+//! (`cargo xtask bench` splits keystroke → map latency with them.)
+
+use wasm_bindgen::closure::Closure;
+use wasm_bindgen::JsCast;
 
 /// `attend-input:<text>`: the text field changed to `text`.
 pub fn input(text: &str) {
     mark(&format!("attend-input:{text}"));
 }
 
-/// `attend-drawn:<text>`: the map of `text` is on screen (once per text).
+/// `attend-request:<text>`: the run of `text` was posted to the worker.
+pub fn request(text: &str) {
+    mark(&format!("attend-request:{text}"));
+}
+
+/// `attend-result:<text>`: the worker's answer for `text` arrived.
+pub fn result(text: &str) {
+    mark(&format!("attend-result:{text}"));
+}
+
+/// `attend-drawn:<text>`: the map of `text` is on the canvas (once per
+/// text); then `attend-painted:<text>` at the start of the next animation
+/// frame, the one that puts it on screen.
 pub fn drawn(text: &str) {
     let name = format!("attend-drawn:{text}");
-    if let Some(perf) = performance() {
-        if perf.get_entries_by_name(&name).length() == 0 {
-            let _ = perf.mark(&name);
+    let Some(perf) = performance() else { return };
+    if perf.get_entries_by_name(&name).length() > 0 {
+        return;
+    }
+    mark(&name);
+    let painted = format!("attend-painted:{text}");
+    let callback = Closure::once_into_js(move || mark(&painted));
+    if let Some(window) = web_sys::window() {
+        if let Err(e) = window.request_animation_frame(callback.unchecked_ref()) {
+            web_sys::console::warn_2(&"Attend: no animation frame for a mark".into(), &e);
         }
     }
 }
 
 fn mark(name: &str) {
-    if let Some(perf) = performance() {
-        let _ = perf.mark(name);
+    let Some(perf) = performance() else { return };
+    // Marks exist for timing harnesses only; a browser that refuses one
+    // (none we know of) costs the reader nothing.
+    if let Err(e) = perf.mark(name) {
+        web_sys::console::warn_2(&"Attend: a performance mark failed".into(), &e);
     }
 }
 

@@ -23,6 +23,8 @@ pub struct Options {
     /// `--model DIR`, or the bert-base replica for `--replica`.
     pub model: Option<std::path::PathBuf>,
     pub replica: bool,
+    /// `--app`: only the page (cold load, keystroke → map, wasm sizes).
+    pub app: bool,
 }
 
 impl Options {
@@ -31,17 +33,19 @@ impl Options {
             gpu: false,
             model: None,
             replica: false,
+            app: false,
         };
         let mut args = args.iter();
         while let Some(arg) = args.next() {
             match arg.as_str() {
                 "--gpu" => opts.gpu = true,
                 "--replica" => opts.replica = true,
+                "--app" => opts.app = true,
                 "--model" => {
                     let dir = args.next().context("--model takes a directory")?;
                     opts.model = Some(dir.into());
                 }
-                other => bail!("bench takes --gpu, --model DIR or --replica, not `{other}`"),
+                other => bail!("bench takes --gpu, --app, --model DIR or --replica, not `{other}`"),
             }
         }
         Ok(opts)
@@ -83,6 +87,9 @@ pub fn run(root: &Path, opts: &Options) -> Result<()> {
     tools::ensure_build_tools()?;
     tools::ensure_browser()?;
     model::ensure_default_model(root)?;
+    if opts.app {
+        return app_only(root);
+    }
     let ids = bench_ids(root)?;
     let mut rows = native(root, &ids)?;
     let (wasm_rows, app) = wasm(root, &ids)?;
@@ -100,8 +107,25 @@ pub fn run(root: &Path, opts: &Options) -> Result<()> {
         );
     }
     crate::bench_app::print(&app);
+    let sizes = build::wasm_sizes(&root.join("dist"))?;
+    build::report_wasm_size(&root.join("dist"))?;
     let out = root.join("target/bench.json");
-    let report = json!({ "model": model::MODEL_NAME, "forward": rows, "app": app });
+    let report = json!({ "model": model::MODEL_NAME, "forward": rows, "app": app, "wasm": sizes });
+    std::fs::write(&out, serde_json::to_string_pretty(&report)?)?;
+    println!("\nwrote {}", out.display());
+    Ok(())
+}
+
+/// `bench --app`: the site as built, the page only.
+fn app_only(root: &Path) -> Result<()> {
+    build::site(root)?;
+    let (url, _server) = server::spawn(&root.join("dist"))?;
+    let app = crate::bench_app::run(&url)?;
+    crate::bench_app::print(&app);
+    let sizes = build::wasm_sizes(&root.join("dist"))?;
+    build::report_wasm_size(&root.join("dist"))?;
+    let out = root.join("target/bench-app.json");
+    let report = json!({ "model": model::MODEL_NAME, "app": app, "wasm": sizes });
     std::fs::write(&out, serde_json::to_string_pretty(&report)?)?;
     println!("\nwrote {}", out.display());
     Ok(())

@@ -28,6 +28,7 @@ commands:
   test                fmt, clippy, native tests, wasm32 checks, browser tests, end-to-end tests
   test --e2e          only the site build and the end-to-end tests
   bench [--gpu]       forward-pass latency natively and in headless Chromium; writes target/bench.json
+  bench --app         the page only: cold load, keystroke → painted map per view, wasm sizes
   bench --model DIR   the same for any BERT directory at T = 16/128/512, with load time and memory
   bench --replica     bench --model on a random-weight bert-base (12x12x768) in the Hub layout
   replica [--narrow]  write that replica (or a 12x12x96 one) under target/models/

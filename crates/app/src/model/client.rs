@@ -209,6 +209,9 @@ pub struct RequestQueue {
     has_model: bool,
     /// A load is under way: runs wait for its outcome.
     loading: bool,
+    /// The run in flight was sent to the model a load has since replaced:
+    /// its answer is not delivered.
+    flight_outdated: bool,
 }
 
 impl RequestQueue {
@@ -250,19 +253,33 @@ impl RequestQueue {
         Some(request)
     }
 
-    /// An answer (result or failure) to `request_id` arrived. Returns the
-    /// request it answers if it is to be delivered: only the newest is.
+    /// A result for `request_id` arrived. Returns the request it answers if
+    /// it is to be drawn: any answer to the run in flight, even when newer
+    /// text is waiting, so the map follows fast typing. It can never land
+    /// after a newer one: one run is in flight at a time, and the worker
+    /// answers in order. Not delivered: answers from a model a load has
+    /// replaced, and ids that are not in flight (a replaced worker).
     pub fn answered(&mut self, request_id: u64) -> Option<RunRequest> {
         if self.in_flight.as_ref()?.request_id != request_id {
-            return None; // not ours (e.g. from a worker since replaced)
+            return None;
         }
         let request = self.in_flight.take()?;
-        (request_id == self.last_id).then_some(request)
+        let outdated = std::mem::take(&mut self.flight_outdated);
+        (!outdated).then_some(request)
     }
 
-    /// A load was sent: new runs wait for its outcome.
+    /// A run failed. Only the newest request's failure is reported: an older
+    /// text's error means nothing once the reader has typed on.
+    pub fn failed(&mut self, request_id: u64) -> Option<RunRequest> {
+        self.answered(request_id)
+            .filter(|request| request.request_id == self.last_id)
+    }
+
+    /// A load was sent: new runs wait for its outcome, and the run in flight
+    /// (on the old model) will not be delivered.
     pub fn load_started(&mut self) {
         self.loading = true;
+        self.flight_outdated = self.in_flight.is_some();
     }
 
     /// The load finished; a failed one leaves the earlier model (if any).
@@ -275,6 +292,7 @@ impl RequestQueue {
     /// waiting request (if any) stays, for the next worker.
     pub fn worker_lost(&mut self) {
         self.in_flight = None;
+        self.flight_outdated = false;
         self.has_model = false;
         self.loading = false;
     }
@@ -540,6 +558,7 @@ impl Inner {
             state.queue.take_next()
         };
         let Some(request) = next else { return };
+        crate::perf_marks::request(&request.text);
         let header = wire::encode(&ToWorker::Run {
             request_id: request.request_id,
             text: request.text,
@@ -548,7 +567,7 @@ impl Inner {
             backend: self.backend.get(),
         });
         if let Err(why) = self.post(&wire::pack(&header, &[])) {
-            let deliver = self.state.borrow_mut().queue.answered(request.request_id);
+            let deliver = self.state.borrow_mut().queue.failed(request.request_id);
             if deliver.is_some() {
                 self.emit(ClientEvent::RunFailed(format!(
                     "the text could not be sent to the model worker: {why}"
@@ -603,7 +622,11 @@ impl Inner {
             }
             FromWorker::Result { request_id, meta } => {
                 let deliver = self.state.borrow_mut().queue.answered(request_id);
+                // The newest text goes to the worker before this result is
+                // unpacked and drawn, so the two overlap.
+                self.pump();
                 if let Some(request) = deliver {
+                    crate::perf_marks::result(&request.text);
                     let result = wire::js_to_floats(&buffers, 0, "attentions").and_then(|att| {
                         let emb = wire::js_to_floats(&buffers, 1, "embedding")?;
                         let qkv = match meta.qkv.clone() {
@@ -631,7 +654,7 @@ impl Inner {
                 request_id,
                 message,
             } => {
-                if self.state.borrow_mut().queue.answered(request_id).is_some() {
+                if self.state.borrow_mut().queue.failed(request_id).is_some() {
                     self.emit(ClientEvent::RunFailed(message));
                 }
             }
@@ -703,14 +726,26 @@ pub(crate) mod tests {
         q.request("c".into(), Some("d".into()));
         assert_eq!(sent(&mut q), None, "one in flight at a time");
         assert_eq!(q.pending().map(|r| r.request_id), Some(3));
-        // The answer to "a" is stale: dropped, and "c" goes out ("b" never).
-        assert_eq!(q.answered(1), None);
+        // The answer to "a" is older than "c" but still drawn (the map
+        // follows typing); "c" goes out next, "b" never.
+        assert_eq!(q.answered(1).map(|r| r.text), Some("a".into()));
         let next = q.take_next().unwrap();
         assert_eq!((next.request_id, next.pair.as_deref()), (3, Some("d")));
         let delivered = q.answered(3).unwrap();
         assert_eq!((delivered.request_id, delivered.text.as_str()), (3, "c"));
         assert_eq!(q.newest(), 3);
         assert!(q.in_flight().is_none() && q.pending().is_none());
+    }
+
+    #[test]
+    fn only_the_newest_failure_is_reported() {
+        let mut q = ready_queue();
+        q.request("a".into(), None);
+        q.take_next();
+        q.request("b".into(), None);
+        assert_eq!(q.failed(1), None, "a is older than b");
+        assert_eq!(sent(&mut q), Some((2, "b".into())), "b still goes out");
+        assert_eq!(q.failed(2).map(|r| r.text), Some("b".into()));
     }
 
     #[test]
@@ -734,8 +769,8 @@ pub(crate) mod tests {
         q.take_next();
         q.load_started();
         q.request("b".into(), None);
-        // The run in flight still answers (from the old model) …
-        assert!(q.answered(1).is_none(), "stale: b is newer");
+        // The run in flight still answers, from the old model: not drawn …
+        assert!(q.answered(1).is_none(), "outdated by the load");
         // … but nothing is sent until the load ends.
         assert_eq!(sent(&mut q), None);
         q.load_finished(false);

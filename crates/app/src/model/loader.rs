@@ -396,6 +396,11 @@ pub async fn load_url(
             Err(message) => return Err(session.fail(message).await),
         },
         Err(e) if e.is_not_found() => None,
+        // manifest.json is Attend's own, optional file: a host that answers
+        // its 404 without CORS headers (the browser then reports a network
+        // failure) must still load. A dead server fails at config.json next,
+        // with that file's name in the message.
+        Err(FetchError::Failed(_)) => None,
         Err(e) => return Err(e.into()),
     };
     let name = session

@@ -15,12 +15,9 @@ use crate::navigation::{self, current_route};
 use crate::route::Route;
 use leptos::prelude::*;
 use state::{AttentionState, View};
-use std::time::Duration;
 
 /// Where `cargo xtask fetch-model` puts the default model inside the site.
 pub const DEFAULT_MODEL_BASE: &str = "models/all-MiniLM-L6-v2/";
-/// Typing settles for this long before the model runs.
-const DEBOUNCE: Duration = Duration::from_millis(60);
 
 /// Changes one setting: the URL is the state, so this rewrites the link.
 /// Holds the route signal itself, so it also works from async tasks (file
@@ -95,28 +92,31 @@ pub fn AttentionSection() -> impl IntoView {
         store.ensure_loaded(request);
     });
 
-    // Run the model on what is typed: latest wins (the client drops stale
-    // results); the compare view also needs its second sentence.
+    // Run the model on what is typed, at once (no debounce): the client
+    // keeps one run in flight and only the newest text waiting behind it, so
+    // the map follows typing as fast as the model answers. The compare view
+    // also needs its second sentence. Only the inputs are tracked, so moving
+    // a picker or switching views sends nothing.
+    let inputs = Memo::new(move |_| {
+        state.with(|s| {
+            (
+                s.text.clone(),
+                s.pair.clone(),
+                s.view == View::Compare,
+                s.compare.clone(),
+            )
+        })
+    });
     Effect::new(move |_| {
         if !store.is_ready() {
             return;
         }
-        let s = state.get();
-        let main_done = store.result_for(&s.text, s.pair.as_deref()).is_some();
-        set_timeout(
-            move || {
-                let now = state.get_untracked();
-                if now.text != s.text || now.pair != s.pair {
-                    return; // still typing
-                }
-                if !main_done {
-                    store.request(&s.text, s.pair.as_deref());
-                } else if s.view == View::Compare {
-                    store.request(&s.compare, None);
-                }
-            },
-            DEBOUNCE,
-        );
+        let (text, pair, compare_view, compare) = inputs.get();
+        if store.result_for(&text, pair.as_deref()).is_none() {
+            store.request(&text, pair.as_deref());
+        } else if compare_view {
+            store.request(&compare, None);
+        }
     });
 
     view! {
