@@ -2,10 +2,10 @@
 //! forward time, the reader's setting (also `backend=auto|cpu|gpu` in any
 //! link), the calibration behind the automatic choice, and fallback notices.
 
-use crate::model::protocol::{backend_label, Backend, BackendChoice, BackendStatus, GpuState};
 use crate::model_store::ModelStore;
 use crate::navigation::{current_route, replace};
 use crate::route::Route;
+use attend_runtime::protocol::{backend_label, Backend, BackendChoice, BackendStatus, GpuState};
 use leptos::prelude::*;
 
 /// The `backend` link parameter.
@@ -190,7 +190,7 @@ fn Calibration() -> impl IntoView {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::model::protocol::GpuAdapter;
+    use attend_runtime::protocol::GpuAdapter;
 
     #[test]
     fn gpu_states_read_as_sentences() {

@@ -5,12 +5,10 @@
 mod backend_panel;
 mod chart_canvas;
 mod classroom;
-pub mod model;
 mod model_badge;
 mod model_store;
 mod navigation;
 pub mod params;
-mod perf_marks;
 pub mod route;
 mod section_state;
 pub mod sections;

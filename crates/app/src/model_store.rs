@@ -1,9 +1,10 @@
 //! The loaded model, shared by every section that uses it: one worker for
 //! the whole app, so moving between sections never reloads the weights.
 
-use crate::model::client::{AttentionResult, ClientEvent, ModelClient};
-pub use crate::model::fetch::FileProgress;
-use crate::model::protocol::{BackendChoice, BackendStatus, ModelInfo, TokenizerKind};
+use attend_runtime::client::{AttentionResult, ClientEvent, ModelClient};
+pub use attend_runtime::fetch::FileProgress;
+use attend_runtime::protocol::{BackendChoice, BackendStatus, ModelInfo, TokenizerKind};
+use attend_runtime::RuntimeError;
 use leptos::prelude::*;
 use std::rc::Rc;
 
@@ -101,7 +102,7 @@ impl ModelStore {
         expect_context::<ModelStore>()
     }
 
-    fn client(&self) -> Result<ModelClient, String> {
+    fn client(&self) -> Result<ModelClient, RuntimeError> {
         if let Some(client) = self.client.get_value() {
             return Ok(client);
         }
@@ -217,8 +218,8 @@ impl ModelStore {
         self.status.set(ModelStatus::Loading(Vec::new()));
         let client = match self.client() {
             Ok(client) => client,
-            Err(message) => {
-                self.status.set(ModelStatus::Failed(message));
+            Err(error) => {
+                self.status.set(ModelStatus::Failed(error.to_string()));
                 return;
             }
         };
@@ -364,7 +365,7 @@ impl Default for ModelStore {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::model::client::{tests::meta, RunRequest};
+    use attend_runtime::client::{example_meta as meta, RunRequest};
 
     fn result(tokens: usize, layers: usize, heads: usize) -> Rc<AttentionResult> {
         let request = RunRequest {

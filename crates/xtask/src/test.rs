@@ -8,7 +8,12 @@ use anyhow::Result;
 use std::path::Path;
 
 /// Crates that build for the browser and carry wasm-bindgen tests.
-const WASM_CRATES: [&str; 3] = ["attend-core", "attend-charts", "attend-app"];
+const WASM_CRATES: [&str; 4] = [
+    "attend-core",
+    "attend-charts",
+    "attend-runtime",
+    "attend-app",
+];
 
 pub fn all(root: &Path) -> Result<()> {
     let started = std::time::Instant::now();

@@ -61,7 +61,7 @@ pub fn InputPanel(state: Memo<AttentionState>, update: Setter) -> impl IntoView 
                     prop:value=move || state.get().text
                     on:input=move |ev| {
                         let text = event_target_value(&ev);
-                        crate::perf_marks::input(&text);
+                        attend_runtime::perf_marks::input(&text);
                         update.apply(|s| s.text = text);
                     } />
             </label>

@@ -65,7 +65,7 @@ fn png_url() -> Result<String, String> {
 /// The same chart drawn again on plotters' SVG backend.
 fn svg_text(
     s: &AttentionState,
-    r: &crate::model::client::AttentionResult,
+    r: &attend_runtime::client::AttentionResult,
     store: ModelStore,
 ) -> Result<String, String> {
     let mut svg = String::new();
@@ -89,7 +89,7 @@ fn single_matrix(s: &AttentionState) -> AttentionState {
 
 fn matrix_csv(
     s: &AttentionState,
-    r: &crate::model::client::AttentionResult,
+    r: &attend_runtime::client::AttentionResult,
 ) -> Result<String, String> {
     let d = displayed_for(&single_matrix(s), r)?;
     Ok(csv_of(&d.tokens, &d.weights))
@@ -132,7 +132,7 @@ fn csv_text_cell(text: &str) -> String {
 
 fn matrix_json(
     s: &AttentionState,
-    r: &crate::model::client::AttentionResult,
+    r: &attend_runtime::client::AttentionResult,
 ) -> Result<String, String> {
     let d = displayed_for(&single_matrix(s), r)?;
     let t = d.tokens.len();

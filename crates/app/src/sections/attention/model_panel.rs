@@ -2,9 +2,9 @@
 
 use super::state::AttentionState;
 use super::{Setter, DEFAULT_MODEL_BASE};
-use crate::model::protocol::TokenizerKind;
 use crate::model_store::{FileProgress, LoadRequest, ModelStatus, ModelStore};
 use crate::navigation::current_route;
+use attend_runtime::protocol::TokenizerKind;
 use leptos::prelude::*;
 use std::rc::Rc;
 use wasm_bindgen::JsCast;

@@ -4,12 +4,12 @@ use super::displayed::{Displayed, Maps, Which};
 use super::state::{AttentionState, Palette, Scale, View};
 use super::{export, table, Setter};
 use crate::chart_canvas::{CanvasArea, ChartCanvas};
-use crate::model::client::AttentionResult;
 use crate::model_store::ModelStore;
 use attend_charts::{
     AttentionOptions, AttentionPanel, AttentionScale, AttentionShape, HoverMap, HoverTarget,
     ModelGridOptions,
 };
+use attend_runtime::client::AttentionResult;
 use leptos::prelude::*;
 
 fn chart_options(s: &AttentionState, title: String) -> AttentionOptions {
@@ -85,7 +85,7 @@ pub fn CurrentView(state: Memo<AttentionState>, update: Setter) -> impl IntoView
         let drawn = draw_view(area, &s, &r, focus.get(), store)
             .map_err(|e| format!("Could not draw this view: {e}"));
         if drawn.is_ok() && r.text == s.text {
-            crate::perf_marks::drawn(&r.text);
+            attend_runtime::perf_marks::drawn(&r.text);
         }
         drawn
     };

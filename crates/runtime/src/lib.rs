@@ -1,4 +1,5 @@
-//! Loading and running the BERT model in the browser.
+//! Attend's model runtime: loading and running BERT in the browser, with no
+//! UI in it (the app crate draws; this crate computes and moves bytes).
 //!
 //! The model runs in a Web Worker (`attend-worker.wasm`, started by
 //! `model-worker.js`) so typing never freezes the page: [`client`] is the
@@ -11,9 +12,13 @@
 pub mod bench;
 pub mod calibration;
 pub mod client;
+mod error;
 pub mod fetch;
 pub mod gpu_worker;
 pub mod loader;
+pub mod perf_marks;
 pub mod protocol;
 pub mod wire;
 pub mod worker;
+
+pub use error::RuntimeError;

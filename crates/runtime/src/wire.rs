@@ -2,6 +2,7 @@
 //! [`super::protocol`]): a JS array `[header_json, ...typed arrays]`, whose
 //! arrays' buffers go in the transfer list so they move instead of copying.
 
+use crate::error::RuntimeError;
 use js_sys::{Array, Float32Array, Uint8Array};
 use serde::de::DeserializeOwned;
 use serde::Serialize;
@@ -15,8 +16,8 @@ pub fn encode<T: Serialize>(message: &T) -> String {
 }
 
 /// Parses a JSON header, or says what is wrong with it.
-pub fn decode<T: DeserializeOwned>(header: &str) -> Result<T, String> {
-    serde_json::from_str(header).map_err(|e| format!("unreadable message {header:?}: {e}"))
+pub fn decode<T: DeserializeOwned>(header: &str) -> Result<T, RuntimeError> {
+    serde_json::from_str(header).map_err(|e| RuntimeError::Unreadable(format!("{header:?}: {e}")))
 }
 
 /// A message ready for `postMessage(message, transfer)`.
@@ -42,14 +43,14 @@ pub fn pack(header: &str, buffers: &[&JsValue]) -> Packed {
 }
 
 /// Splits a received message into its header and its buffers.
-pub fn unpack(data: &JsValue) -> Result<(String, Vec<JsValue>), String> {
+pub fn unpack(data: &JsValue) -> Result<(String, Vec<JsValue>), RuntimeError> {
     let array = data
         .dyn_ref::<Array>()
-        .ok_or("a message that is not an array arrived")?;
+        .ok_or_else(|| RuntimeError::Unreadable("it is not an array".into()))?;
     let header = array
         .get(0)
         .as_string()
-        .ok_or("a message without a header arrived")?;
+        .ok_or_else(|| RuntimeError::Unreadable("it has no header".into()))?;
     let buffers = (1..array.length()).map(|i| array.get(i)).collect();
     Ok((header, buffers))
 }
@@ -60,27 +61,31 @@ pub fn bytes_to_js(bytes: &[u8]) -> Uint8Array {
 }
 
 /// Buffer `index` of a message as bytes.
-pub fn js_to_bytes(buffers: &[JsValue], index: usize, what: &str) -> Result<Vec<u8>, String> {
+pub fn js_to_bytes(buffers: &[JsValue], index: usize, what: &str) -> Result<Vec<u8>, RuntimeError> {
     buffers
         .get(index)
         .and_then(|b| b.dyn_ref::<Uint8Array>())
         .map(Uint8Array::to_vec)
-        .ok_or_else(|| format!("the message carries no {what}"))
+        .ok_or_else(|| RuntimeError::MissingBuffer(what.into()))
 }
 
 /// Buffer `index` of a message as floats.
-pub fn js_to_floats(buffers: &[JsValue], index: usize, what: &str) -> Result<Vec<f32>, String> {
+pub fn js_to_floats(
+    buffers: &[JsValue],
+    index: usize,
+    what: &str,
+) -> Result<Vec<f32>, RuntimeError> {
     buffers
         .get(index)
         .and_then(|b| b.dyn_ref::<Float32Array>())
         .map(Float32Array::to_vec)
-        .ok_or_else(|| format!("the message carries no {what}"))
+        .ok_or_else(|| RuntimeError::MissingBuffer(what.into()))
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::model::protocol::{
+    use crate::protocol::{
         Backend, BackendChoice, BackendStatus, CalibrationPoint, FromWorker, GpuAdapter, GpuState,
         ModelInfo, QkvMeta, RunMeta, ToWorker, TokenizerKind,
     };
@@ -205,6 +210,7 @@ mod tests {
         assert!(
             decode::<ToWorker>(r#"{"type":"run","request_id":-1,"text":"","pair":null}"#)
                 .unwrap_err()
+                .to_string()
                 .contains("unreadable message")
         );
     }

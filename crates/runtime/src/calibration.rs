@@ -99,7 +99,7 @@ pub fn plan(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::model::protocol::GpuAdapter;
+    use crate::protocol::GpuAdapter;
 
     fn ready() -> GpuState {
         GpuState::Ready {

@@ -6,37 +6,50 @@
 //! (see `client`); a run on the CPU is synchronous, a run on WebGPU awaits
 //! the GPU. A newer load cancels an older one that is still downloading; a
 //! failed load keeps the previous model. After a model loads, its weights
-//! are put on the GPU in the background ([`super::gpu_worker`]).
+//! are put on the GPU in the background ([`crate::gpu_worker`]).
 
-use super::calibration::Plan;
-use super::fetch::{FileProgress, Watch};
-use super::gpu_worker;
-use super::loader::{self, LoadError, Loaded};
-use super::protocol::{
+use crate::calibration::Plan;
+use crate::fetch::{FileProgress, Watch};
+use crate::gpu_worker;
+use crate::loader::{self, LoadError, Loaded};
+use crate::protocol::{
     Backend, BackendChoice, FromWorker, QkvMeta, RunMeta, ToWorker, TokenizerKind,
 };
-use super::wire;
+use crate::wire;
 use attend_core::gpu::{Encoder, GpuError};
 use attend_core::{Bert, BertOutput, Encoding};
 use js_sys::{Float32Array, Promise};
-use std::cell::{Cell, RefCell};
+use std::cell::RefCell;
 use std::rc::Rc;
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 use web_sys::{DedicatedWorkerGlobalScope, MessageEvent};
 
-thread_local! {
-    static BERT: RefCell<Option<Rc<Bert>>> = const { RefCell::new(None) };
+/// Everything the worker keeps between messages. The worker is one thread
+/// and one instance, so it lives in a thread-local; it is only borrowed for
+/// a moment, never across an `await`.
+#[derive(Default)]
+struct WorkerState {
+    bert: Option<Rc<Bert>>,
     /// Bumped by every load; a load whose number is no longer current has
     /// been superseded and stays silent.
-    static LOAD_GENERATION: Cell<u64> = const { Cell::new(0) };
-    /// What is in progress, so a panic can be reported to the right party.
-    static LOADING: Cell<bool> = const { Cell::new(false) };
+    load_generation: u64,
+    /// A load is being parsed, so a panic is reported as a failed load.
+    loading: bool,
     /// The last input the automatic choice ran on the CPU, and its time:
     /// WebGPU is timed on it as soon as it is ready, so the calibration does
     /// not wait for the reader to type.
-    static LAST_AUTO_RUN: RefCell<Option<(Encoding, f64)>> = const { RefCell::new(None) };
-    static RUNNING: Cell<Option<u64>> = const { Cell::new(None) };
+    last_auto_run: Option<(Encoding, f64)>,
+    /// The run being computed, so a panic is reported as its failure.
+    running: Option<u64>,
+}
+
+thread_local! {
+    static STATE: RefCell<WorkerState> = RefCell::new(WorkerState::default());
+}
+
+fn with_state<R>(f: impl FnOnce(&mut WorkerState) -> R) -> R {
+    STATE.with(|state| f(&mut state.borrow_mut()))
 }
 
 fn scope() -> Option<DedicatedWorkerGlobalScope> {
@@ -81,7 +94,16 @@ fn install_panic_report() {
             .map(|s| s.to_string())
             .or_else(|| info.payload().downcast_ref::<String>().cloned())
             .unwrap_or_else(|| "unknown error".into());
-        if let Some(request_id) = RUNNING.with(Cell::take) {
+        // A panic inside a borrow leaves the state borrowed: then say nothing
+        // rather than panic again inside the hook.
+        let (running, loading) = STATE
+            .with(|state| {
+                state
+                    .try_borrow_mut()
+                    .map(|mut s| (s.running.take(), std::mem::take(&mut s.loading)))
+            })
+            .unwrap_or((None, false));
+        if let Some(request_id) = running {
             post(
                 &FromWorker::RunFailed {
                     request_id,
@@ -89,7 +111,7 @@ fn install_panic_report() {
                 },
                 &[],
             );
-        } else if LOADING.with(Cell::take) {
+        } else if loading {
             post(
                 &FromWorker::LoadFailed {
                     message: format!("the model worker crashed while loading ({what})"),
@@ -157,18 +179,18 @@ fn post_status(notice: Option<String>) {
 }
 
 fn next_generation() -> u64 {
-    LOAD_GENERATION.with(|g| {
-        g.set(g.get() + 1);
-        g.get()
+    with_state(|s| {
+        s.load_generation += 1;
+        s.load_generation
     })
 }
 
 fn is_current(generation: u64) -> bool {
-    LOAD_GENERATION.with(Cell::get) == generation
+    with_state(|s| s.load_generation) == generation
 }
 
 async fn load_url(generation: u64, base: String, weights: Option<String>) {
-    LOADING.with(|l| l.set(true));
+    with_state(|s| s.loading = true);
     let progress = move |p: &FileProgress| {
         if is_current(generation) {
             post(
@@ -192,7 +214,7 @@ async fn load_url(generation: u64, base: String, weights: Option<String>) {
     if !is_current(generation) {
         return; // a newer load answers instead
     }
-    LOADING.with(|l| l.set(false));
+    with_state(|s| s.loading = false);
     match result {
         Ok(loaded) => install(loaded).await,
         Err(LoadError::Cancelled) => {}
@@ -202,24 +224,26 @@ async fn load_url(generation: u64, base: String, weights: Option<String>) {
 
 fn load_files(generation: u64, name: &str, kind: TokenizerKind, buffers: &[JsValue]) {
     let files = (|| {
-        Ok::<_, String>((
+        Ok::<_, crate::RuntimeError>((
             wire::js_to_bytes(buffers, 0, "config.json")?,
             wire::js_to_bytes(buffers, 1, "weights")?,
             wire::js_to_bytes(buffers, 2, loader::tokenizer_file(kind))?,
         ))
     })();
-    LOADING.with(|l| l.set(true));
-    let result = files.and_then(|(config, weights, tokenizer)| {
-        loader::load_files(
-            name,
-            &config,
-            &weights,
-            kind,
-            &tokenizer,
-            gpu_worker::has_webgpu(),
-        )
-    });
-    LOADING.with(|l| l.set(false));
+    with_state(|s| s.loading = true);
+    let result = files
+        .map_err(|e| e.to_string())
+        .and_then(|(config, weights, tokenizer)| {
+            loader::load_files(
+                name,
+                &config,
+                &weights,
+                kind,
+                &tokenizer,
+                gpu_worker::has_webgpu(),
+            )
+        });
+    with_state(|s| s.loading = false);
     if !is_current(generation) {
         return;
     }
@@ -238,9 +262,9 @@ async fn install(loaded: Loaded) {
         bytes,
     } = loaded;
     let bert = Rc::new(bert);
-    BERT.with(|b| *b.borrow_mut() = Some(Rc::clone(&bert)));
+    with_state(|s| s.bert = Some(Rc::clone(&bert)));
     post(&FromWorker::Loaded { info }, &[]);
-    LAST_AUTO_RUN.with(|r| r.borrow_mut().take());
+    with_state(|s| s.last_auto_run = None);
     let gpu_generation = gpu_worker::begin_start();
     post_status(None);
     cache_writes.commit().await;
@@ -258,7 +282,7 @@ async fn install(loaded: Loaded) {
 
 /// Times WebGPU on the last automatic run, if its length is not measured.
 async fn calibrate_last_run() {
-    let Some((enc, cpu_ms)) = LAST_AUTO_RUN.with(|r| r.borrow_mut().take()) else {
+    let Some((enc, cpu_ms)) = with_state(|s| s.last_auto_run.take()) else {
         return;
     };
     let tokens = enc.input_ids.len();
@@ -307,17 +331,17 @@ async fn run(args: RunArgs) {
             &[],
         )
     };
-    RUNNING.with(|r| r.set(Some(request_id)));
+    with_state(|s| s.running = Some(request_id));
     let (bert, outcome) = loop {
-        let Some(bert) = BERT.with(|b| b.borrow().clone()) else {
-            RUNNING.with(|r| r.set(None));
+        let Some(bert) = with_state(|s| s.bert.clone()) else {
+            with_state(|s| s.running = None);
             fail("no model is loaded yet".into());
             return;
         };
         let outcome = run_on_a_backend(&bert, &args).await;
         // A model that loaded while the GPU was busy answers instead: the
         // page has already forgotten the old one's results.
-        let current = BERT.with(|b| b.borrow().clone());
+        let current = with_state(|s| s.bert.clone());
         if current.is_some_and(|c| Rc::ptr_eq(&c, &bert)) {
             break (bert, outcome);
         }
@@ -326,7 +350,7 @@ async fn run(args: RunArgs) {
         bert.model
             .qkv(&o.enc.input_ids, &o.enc.token_type_ids, layer)
     });
-    RUNNING.with(|r| r.set(None));
+    with_state(|s| s.running = None);
     let outcome = match outcome {
         Ok(outcome) => outcome,
         Err(message) => {
@@ -353,7 +377,7 @@ async fn run(args: RunArgs) {
     if calibrate {
         calibrate_gpu(&enc, tokens, cpu_ms).await;
     } else if automatic_on_cpu {
-        LAST_AUTO_RUN.with(|r| *r.borrow_mut() = Some((enc, cpu_ms)));
+        with_state(|s| s.last_auto_run = Some((enc, cpu_ms)));
     }
 }
 
