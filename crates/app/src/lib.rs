@@ -1,17 +1,15 @@
 //! Attend's web app: a Leptos single-page app. This is the only crate that
-//! touches the DOM, the canvas, the network and workers; the numbers come
-//! from `attend-core` and the pictures from `attend-charts`.
+//! draws on the page; the numbers come from `attend-core`, the model runs in
+//! `attend-runtime`'s worker and the pictures come from `attend-charts`.
+//!
+//! The modules are layers, each importing only from the ones above it in
+//! this list (`cargo xtask test` checks it; see ARCHITECTURE.md):
 
-mod backend_panel;
-mod chart_canvas;
-mod classroom;
-mod model_badge;
-mod model_store;
-mod navigation;
-pub mod params;
-pub mod route;
-mod section_state;
+mod components;
+mod lesson;
+pub mod platform;
 pub mod sections;
 mod shell;
+mod state;
 
 pub use shell::App;

@@ -1,11 +1,12 @@
 //! The frame around every section: header, table of contents, pager, and
 //! the keyboard and URL plumbing that tie them to the route.
 
-use crate::classroom::presenter::{Presenter, PresenterBar, PresenterToggle};
-use crate::classroom::theme::ThemeToggle;
-use crate::navigation::{self, CurrentRoute};
-use crate::route::Route;
-use crate::sections::{self, SECTIONS};
+use crate::components::classroom::presenter::{Presenter, PresenterBar, PresenterToggle};
+use crate::components::classroom::theme::ThemeToggle;
+use crate::lesson::Section;
+use crate::platform::navigation::{self, CurrentRoute};
+use crate::platform::route::Route;
+use crate::sections;
 use leptos::prelude::*;
 use wasm_bindgen::JsCast;
 
@@ -13,10 +14,10 @@ use wasm_bindgen::JsCast;
 pub fn App() -> impl IntoView {
     let route = RwSignal::new(navigation::route_from_location());
     provide_context(CurrentRoute(route));
-    let store = crate::model_store::ModelStore::provide();
+    let store = crate::state::model_store::ModelStore::provide();
     let presenter = Presenter::provide();
     // `backend=` works in any section's link.
-    Effect::new(move |_| route.with(|r| crate::backend_panel::apply_link(store, r)));
+    Effect::new(move |_| route.with(|r| crate::components::backend_panel::apply_link(store, r)));
 
     // Back/Forward and hand-edited links.
     let on_hash = window_event_listener_untyped("hashchange", move |_| {
@@ -65,12 +66,14 @@ pub fn App() -> impl IntoView {
     // Only a change of section re-creates the section's view; a change of
     // its settings must not (that would steal focus from the control).
     let slug = Memo::new(move |_| route.with(|r| r.section.clone()));
-    let known = Memo::new(move |_| slug.with(|s| s.is_empty() || sections::index_of(s).is_some()));
-    let position = Memo::new(move |_| slug.with(|s| sections::index_of(s).unwrap_or(0)));
+    let known = Memo::new(move |_| slug.with(|s| s.is_empty() || Section::from_slug(s).is_some()));
+    let section =
+        Memo::new(move |_| slug.with(|s| Section::from_slug(s).unwrap_or(Section::Welcome)));
+    let position = Memo::new(move |_| section.get().index());
     // On a phone the contents are one scrollable row: keep the current
     // section's entry in sight.
     Effect::new(move |_| {
-        let slug = SECTIONS[position.get()].slug;
+        let slug = section.get().slug();
         request_animation_frame(move || reveal_toc_entry(slug));
     });
 
@@ -86,18 +89,18 @@ pub fn App() -> impl IntoView {
         <div class="layout">
             <nav class="toc" aria-label="Sections" data-testid="toc">
                 <ol>
-                    {SECTIONS
-                        .iter()
+                    {Section::ALL
+                        .into_iter()
                         .enumerate()
                         .map(|(i, s)| {
                             view! {
                                 <li>
                                     <a
-                                        href=format!("#/{}", s.slug)
-                                        data-testid=format!("toc-{}", s.slug)
+                                        href=format!("#/{}", s.slug())
+                                        data-testid=format!("toc-{}", s.slug())
                                         aria-current=move || (position.get() == i).then_some("page")
                                     >
-                                        {s.title}
+                                        {s.title()}
                                     </a>
                                 </li>
                             }
@@ -105,40 +108,42 @@ pub fn App() -> impl IntoView {
                         .collect_view()}
                 </ol>
             </nav>
-            <main id="main" data-testid="main" data-section=move || SECTIONS[position.get()].slug>
+            <main id="main" data-testid="main" data-section=move || section.get().slug()>
                 <Show when=move || !known.get()>
                     <p class="notice" data-testid="route-notice">
                         {move || format!("There is no section called “{}”; showing the first one instead.", slug.get())}
                     </p>
                 </Show>
-                {move || sections::view_of(SECTIONS[position.get()].slug)}
+                {move || sections::view_of(section.get())}
                 <nav class="pager" aria-label="Previous and next section">
                     <button
                         data-testid="prev"
                         disabled=move || position.get() == 0
                         on:click=move |_| go_relative(route, -1)
                     >
-                        {move || position.get().checked_sub(1).map(|i| format!("← {}", SECTIONS[i].title)).unwrap_or_else(|| "←".into())}
+                        {move || position.get().checked_sub(1).map(|i| format!("← {}", Section::ALL[i].title())).unwrap_or_else(|| "←".into())}
                     </button>
                     <button
                         data-testid="next"
-                        disabled=move || { position.get() + 1 >= SECTIONS.len() }
+                        disabled=move || { position.get() + 1 >= Section::ALL.len() }
                         on:click=move |_| go_relative(route, 1)
                     >
-                        {move || SECTIONS.get(position.get() + 1).map(|s| format!("{} →", s.title)).unwrap_or_else(|| "→".into())}
+                        {move || Section::ALL.get(position.get() + 1).map(|s| format!("{} →", s.title())).unwrap_or_else(|| "→".into())}
                     </button>
                 </nav>
             </main>
         </div>
-        <PresenterBar position=position sections=SECTIONS.len() />
+        <PresenterBar position=position sections=Section::ALL.len() />
     }
 }
 
 fn go_relative(route: RwSignal<Route>, step: isize) {
-    let here = route.with_untracked(|r| sections::index_of(&r.section).unwrap_or(0)) as isize;
-    let next = (here + step).clamp(0, SECTIONS.len() as isize - 1) as usize;
-    if next as isize != here {
-        navigation::navigate(route, Route::new(SECTIONS[next].slug));
+    let here = route
+        .with_untracked(|r| Section::from_slug(&r.section))
+        .unwrap_or(Section::Welcome);
+    let next = here.step(step);
+    if next != here {
+        navigation::navigate(route, Route::new(next.slug()));
         window().scroll_to_with_x_and_y(0.0, 0.0);
     }
 }

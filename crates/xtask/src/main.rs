@@ -10,6 +10,7 @@ mod bench_model;
 mod build;
 mod cmd;
 mod disk;
+mod layers;
 mod model;
 mod model_f16;
 mod replica;

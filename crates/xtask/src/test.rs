@@ -3,7 +3,7 @@
 
 use crate::cmd::{self, cargo};
 use crate::tools::{self, CHROMEDRIVER, WASM_TARGET};
-use crate::{bad_models, build, disk, model, replica, server};
+use crate::{bad_models, build, disk, layers, model, replica, server};
 use anyhow::Result;
 use std::path::Path;
 
@@ -23,6 +23,8 @@ pub fn all(root: &Path) -> Result<()> {
         "cargo fmt --check",
         cargo().args(["fmt", "--all", "--", "--check"]),
     )?;
+    // Also cheap: the app's modules import only downward.
+    layers::check_app(&root.join("crates/app/src"))?;
     tools::ensure_build_tools()?;
     tools::ensure_browser()?;
     model::ensure_default_model(root)?;

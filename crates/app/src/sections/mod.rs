@@ -1,5 +1,5 @@
-//! The sections of the lesson, in teaching order. The table of contents,
-//! ←/→ navigation and deep links all read this one list.
+//! The sections of the lesson. None imports another: what two sections
+//! share lives in `lesson` or `components`; their order is `lesson::Section`.
 
 pub mod architectures;
 pub mod attention;
@@ -15,101 +15,55 @@ pub mod self_attention;
 mod welcome;
 pub mod why;
 
+use crate::lesson::Section;
 use leptos::prelude::*;
 
-pub struct SectionInfo {
-    pub slug: &'static str,
-    pub title: &'static str,
-}
-
-pub const SECTIONS: &[SectionInfo] = &[
-    SectionInfo {
-        slug: "welcome",
-        title: "Welcome",
-    },
-    SectionInfo {
-        slug: "why",
-        title: "Why Transformers",
-    },
-    SectionInfo {
-        slug: "positional",
-        title: "Positional encoding",
-    },
-    SectionInfo {
-        slug: "self-attention",
-        title: "Self-attention, step by step",
-    },
-    SectionInfo {
-        slug: "multi-head",
-        title: "Multi-head attention",
-    },
-    SectionInfo {
-        slug: "block",
-        title: "The Transformer block",
-    },
-    SectionInfo {
-        slug: "masking",
-        title: "Masking",
-    },
-    SectionInfo {
-        slug: "cross-attention",
-        title: "Cross-attention",
-    },
-    SectionInfo {
-        slug: "architectures",
-        title: "Architectures and uses",
-    },
-    SectionInfo {
-        slug: "attention",
-        title: "Attention, live",
-    },
-    SectionInfo {
-        slug: "powerful",
-        title: "What makes them powerful",
-    },
-    SectionInfo {
-        slug: "impact",
-        title: "Impact and conclusion",
-    },
-    SectionInfo {
-        slug: "glossary",
-        title: "Glossary",
-    },
-    SectionInfo {
-        slug: "resources",
-        title: "Resources",
-    },
-];
-
-pub fn index_of(slug: &str) -> Option<usize> {
-    SECTIONS.iter().position(|s| s.slug == slug)
-}
-
-/// A section's heading, numbered by its place in the lesson ("3 · Self-attention,
-/// step by step"), so that reordering the list renumbers every page.
-pub fn heading(slug: &str) -> String {
-    match index_of(slug) {
-        Some(0) | None => SECTIONS[0].title.to_string(),
-        Some(i) => format!("{i} · {}", SECTIONS[i].title),
+/// The view of a section.
+pub fn view_of(section: Section) -> AnyView {
+    match section {
+        Section::Positional => positional::PositionalSection().into_any(),
+        Section::SelfAttention => self_attention::SelfAttentionSection().into_any(),
+        Section::MultiHead => multi_head::MultiHeadSection().into_any(),
+        Section::Masking => masking::MaskingSection().into_any(),
+        Section::Attention => attention::AttentionSection().into_any(),
+        Section::Why => why::WhySection().into_any(),
+        Section::Block => block::BlockSection().into_any(),
+        Section::CrossAttention => cross_attention::CrossAttentionSection().into_any(),
+        Section::Architectures => architectures::ArchitecturesSection().into_any(),
+        Section::Powerful => closing::PowerfulSection().into_any(),
+        Section::Impact => closing::ImpactSection().into_any(),
+        Section::Glossary => glossary::GlossarySection().into_any(),
+        Section::Resources => resources::ResourcesSection().into_any(),
+        Section::Welcome => welcome::Welcome().into_any(),
     }
 }
 
-/// The view of a section; unknown slugs are handled by the shell.
-pub fn view_of(slug: &str) -> AnyView {
-    match slug {
-        "positional" => positional::PositionalSection().into_any(),
-        "self-attention" => self_attention::SelfAttentionSection().into_any(),
-        "multi-head" => multi_head::MultiHeadSection().into_any(),
-        "masking" => masking::MaskingSection().into_any(),
-        "attention" => attention::AttentionSection().into_any(),
-        "why" => why::WhySection().into_any(),
-        "block" => block::BlockSection().into_any(),
-        "cross-attention" => cross_attention::CrossAttentionSection().into_any(),
-        "architectures" => architectures::ArchitecturesSection().into_any(),
-        "powerful" => closing::PowerfulSection().into_any(),
-        "impact" => closing::ImpactSection().into_any(),
-        "glossary" => glossary::GlossarySection().into_any(),
-        "resources" => resources::ResourcesSection().into_any(),
-        _ => welcome::Welcome().into_any(),
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::platform::route::Route;
+
+    /// Each deep link survives the round trip through a URL and opens
+    /// without a repair notice.
+    #[test]
+    fn every_try_link_opens_cleanly() {
+        let links = closing::links::try_links();
+        assert!(links.len() >= 5);
+        for l in &links {
+            let route = Route::parse(&l.route.to_hash());
+            assert_eq!(route, l.route);
+            let notes = match route.section.as_str() {
+                "attention" => {
+                    let (s, notes) = attention::state::AttentionState::from_route(&route);
+                    assert!(s.layer < 6 && s.head < 12, "{}", l.label);
+                    notes
+                }
+                "multi-head" => multi_head::state::MultiHeadState::from_route(&route).1,
+                "masking" => masking::state::MaskingState::from_route(&route).1,
+                "positional" => positional::state::PositionalState::from_route(&route).1,
+                other => panic!("no check for section {other}"),
+            };
+            assert!(notes.is_empty(), "{}: {notes:?}", l.label);
+        }
     }
 }

@@ -1,6 +1,6 @@
 //! The opening page: what the app is and how to move around it.
 
-use super::SECTIONS;
+use crate::lesson::Section;
 use leptos::prelude::*;
 
 #[component]
@@ -26,10 +26,10 @@ pub fn Welcome() -> impl IntoView {
             </ul>
             <h2>"Sections"</h2>
             <ol>
-                {SECTIONS
-                    .iter()
+                {Section::ALL
+                    .into_iter()
                     .skip(1)
-                    .map(|s| view! { <li><a href=format!("#/{}", s.slug)>{s.title}</a></li> })
+                    .map(|s| view! { <li><a href=format!("#/{}", s.slug())>{s.title()}</a></li> })
                     .collect_view()}
             </ol>
         </article>

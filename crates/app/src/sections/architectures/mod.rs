@@ -5,10 +5,11 @@
 mod prose;
 pub mod state;
 
-use crate::chart_canvas::ChartCanvas;
-use crate::model_badge::ModelBadge;
-use crate::model_store::ModelStore;
-use crate::section_state::{Notices, SectionState};
+use crate::components::chart_canvas::ChartCanvas;
+use crate::components::model_badge::ModelBadge;
+use crate::lesson::Section;
+use crate::platform::section_state::{Notices, SectionState};
+use crate::state::model_store::ModelStore;
 use attend_charts::{
     draw_matrix_heatmap, AxisSpec, CellText, ColorScale, HeatmapSpec, LabelDirection,
     Matrix as ChartMatrix, XAxisSide,
@@ -61,7 +62,7 @@ pub fn ArchitecturesSection() -> impl IntoView {
 
     view! {
         <article data-testid="section-architectures">
-            <h1>{super::heading("architectures")}</h1>
+            <h1>{Section::Architectures.heading()}</h1>
             <prose::Intro />
             <prose::Families />
             <prose::SimilarityIntro />
@@ -124,7 +125,7 @@ pub fn ArchitecturesSection() -> impl IntoView {
 }
 
 fn draw_similarity(
-    area: &crate::chart_canvas::CanvasArea,
+    area: &crate::components::chart_canvas::CanvasArea,
     values: &[f32],
     n: usize,
     title: &str,

@@ -1,6 +1,6 @@
 //! The architectures section's text and the three family cards.
 
-use crate::sections::glossary::Term;
+use crate::components::term_link::Term;
 use leptos::prelude::*;
 
 /// A tiny attention mask drawn in CSS: who may look at whom.

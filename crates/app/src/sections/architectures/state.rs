@@ -1,7 +1,7 @@
 //! The architectures section's settings: the sentences compared
 //! (`#/architectures?s=first|second|…`).
 
-use crate::route::Route;
+use crate::platform::route::Route;
 
 pub const SLUG: &str = "architectures";
 pub const MAX_SENTENCES: usize = 6;
@@ -76,7 +76,7 @@ impl ArchState {
     }
 }
 
-impl crate::section_state::RouteState for ArchState {
+impl crate::platform::section_state::RouteState for ArchState {
     fn from_route(route: &Route) -> (Self, Vec<String>) {
         ArchState::from_route(route)
     }

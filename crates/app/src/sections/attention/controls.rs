@@ -3,7 +3,7 @@
 
 use super::state::{AttentionState, Palette, Scale, View, Weights};
 use super::Setter;
-use crate::model_store::ModelStore;
+use crate::state::model_store::ModelStore;
 use leptos::prelude::*;
 
 /// The notebook's example sentences, grouped by what they show.

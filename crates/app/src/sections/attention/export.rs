@@ -3,7 +3,7 @@
 
 use super::state::{AttentionState, View};
 use super::views::{displayed_for, draw_view};
-use crate::model_store::ModelStore;
+use crate::state::model_store::ModelStore;
 use leptos::prelude::*;
 use plotters::prelude::*;
 use wasm_bindgen::JsCast;

@@ -10,14 +10,14 @@ pub mod state;
 mod table;
 mod views;
 
-use crate::model_store::{LoadRequest, ModelStore};
-use crate::navigation::{self, current_route};
-use crate::route::Route;
+use crate::lesson::Section;
+use crate::platform::navigation::{self, current_route};
+use crate::platform::route::Route;
+use crate::state::model_store::{LoadRequest, ModelStore};
 use leptos::prelude::*;
 use state::{AttentionState, View};
 
-/// Where `cargo xtask fetch-model` puts the default model inside the site.
-pub const DEFAULT_MODEL_BASE: &str = "models/all-MiniLM-L6-v2/";
+pub use crate::state::model_store::DEFAULT_MODEL_BASE;
 
 /// Changes one setting: the URL is the state, so this rewrites the link.
 /// Holds the route signal itself, so it also works from async tasks (file
@@ -121,7 +121,7 @@ pub fn AttentionSection() -> impl IntoView {
 
     view! {
         <article data-testid="section-attention">
-            <h1>{super::heading("attention")}</h1>
+            <h1>{Section::Attention.heading()}</h1>
             <prose::Intro />
             <model_panel::ModelPanel />
             <Show when=move || !notices.with(|n| n.is_empty())>

@@ -2,8 +2,8 @@
 
 use super::state::AttentionState;
 use super::{Setter, DEFAULT_MODEL_BASE};
-use crate::model_store::{FileProgress, LoadRequest, ModelStatus, ModelStore};
-use crate::navigation::current_route;
+use crate::platform::navigation::current_route;
+use crate::state::model_store::{FileProgress, LoadRequest, ModelStatus, ModelStore};
 use attend_runtime::protocol::TokenizerKind;
 use leptos::prelude::*;
 use std::rc::Rc;
@@ -24,7 +24,7 @@ pub fn ModelPanel() -> impl IntoView {
                         {format!(" is ready: {} layers × {} heads, hidden size {}, up to {} tokens ({}, loaded in {:.1} s).",
                             info.layers, info.heads, info.hidden_size, info.max_tokens, info.weights_file, info.load_ms / 1000.0)}
                     </p>
-                    <crate::backend_panel::BackendPanel />
+                    <crate::components::backend_panel::BackendPanel />
                 }.into_any(),
                 ModelStatus::Failed(message) => view! {
                     <div class="notice error" data-testid="model-error">

@@ -4,7 +4,7 @@
 use super::displayed::Maps;
 use super::state::{AttentionState, View};
 use super::Setter;
-use crate::model_store::ModelStore;
+use crate::state::model_store::ModelStore;
 use attend_core::analysis::{head_stats, rank_heads};
 use attend_core::attention::Matrix;
 use leptos::prelude::*;

@@ -4,8 +4,8 @@
 //! `palette`, `weights` and `model` (a base URL to load instead of the
 //! default model).
 
-use crate::params::int_in_range;
-use crate::route::Route;
+use crate::platform::params::int_in_range;
+use crate::platform::route::Route;
 
 pub const SLUG: &str = "attention";
 /// Typing is not limited, but a pasted book is cut before it reaches the

@@ -3,7 +3,7 @@
 
 use super::state::{AttentionState, View};
 use super::views::displayed_for;
-use crate::model_store::ModelStore;
+use crate::state::model_store::ModelStore;
 use leptos::prelude::*;
 
 /// Tokens per side of the block the table shows at once. A 512-token input

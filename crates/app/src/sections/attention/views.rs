@@ -3,8 +3,8 @@
 use super::displayed::{Displayed, Maps, Which};
 use super::state::{AttentionState, Palette, Scale, View};
 use super::{export, table, Setter};
-use crate::chart_canvas::{CanvasArea, ChartCanvas};
-use crate::model_store::ModelStore;
+use crate::components::chart_canvas::{CanvasArea, ChartCanvas};
+use crate::state::model_store::ModelStore;
 use attend_charts::{
     AttentionOptions, AttentionPanel, AttentionScale, AttentionShape, HoverMap, HoverTarget,
     ModelGridOptions,

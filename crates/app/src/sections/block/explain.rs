@@ -1,7 +1,7 @@
 //! What each box of the block diagram does, in a few sentences.
 
 use super::state::{BlockSizes, Part, Stack};
-use crate::sections::glossary::Term;
+use crate::components::term_link::Term;
 use leptos::prelude::*;
 
 /// The explanation of `part` with this model's sizes filled in.

@@ -7,10 +7,11 @@ mod explain;
 mod prose;
 pub mod state;
 
-use crate::chart_canvas::ChartCanvas;
-use crate::model_badge::ModelBadge;
-use crate::model_store::ModelStore;
-use crate::section_state::{Notices, SectionState};
+use crate::components::chart_canvas::ChartCanvas;
+use crate::components::model_badge::ModelBadge;
+use crate::lesson::Section;
+use crate::platform::section_state::{Notices, SectionState};
+use crate::state::model_store::ModelStore;
 use attend_charts::{draw_bars, BarSpec};
 use leptos::prelude::*;
 use state::{BlockSizes, BlockState, Part, Stack};
@@ -53,7 +54,7 @@ pub fn BlockSection() -> impl IntoView {
 
     view! {
         <article data-testid="section-block">
-            <h1>{super::heading("block")}</h1>
+            <h1>{Section::Block.heading()}</h1>
             <prose::Intro />
             <div class="controls" role="group" aria-label="Block settings">
                 <div class="view-tabs" role="tablist" aria-label="Stack">
@@ -167,7 +168,7 @@ fn explanation_with_count(part: Part, stack: Stack, sizes: BlockSizes, tokens: u
     let count = sizes.parameters(part);
     view! {
         {explain::explanation(part, stack, sizes, tokens)}
-        {(count > 0).then(|| view! { <p class="muted">{format!("Learned numbers in this box: {}.", group_thousands(count))}</p> })}
+        {(count > 0).then(|| view! { <p class="muted">{format!("Learned numbers in this box: {}.", crate::lesson::numbers::group_thousands(count))}</p> })}
     }
     .into_any()
 }
@@ -182,20 +183,5 @@ fn short_label(part: Part) -> &'static str {
         Part::AddNormLast => "norm 2",
         Part::Input => "input",
         Part::Output => "output",
-    }
-}
-
-/// 1774464 → "1,774,464".
-fn group_thousands(n: usize) -> String {
-    super::positional::prose::group_thousands(&n.to_string())
-}
-
-#[cfg(test)]
-mod tests {
-    #[test]
-    fn thousands_are_grouped() {
-        assert_eq!(super::group_thousands(1_774_464), "1,774,464");
-        assert_eq!(super::group_thousands(768), "768");
-        assert_eq!(super::group_thousands(1000), "1,000");
     }
 }

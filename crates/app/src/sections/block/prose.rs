@@ -1,6 +1,6 @@
 //! The block section's text.
 
-use crate::sections::glossary::Term;
+use crate::components::term_link::Term;
 use leptos::prelude::*;
 
 #[component]

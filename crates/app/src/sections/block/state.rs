@@ -1,8 +1,8 @@
 //! The settings of the Transformer-block section and their URL form
 //! (`#/block?stack=encoder&part=ffn&text=…`), and the sizes it reports.
 
-use super::super::self_attention::state::read_sentence;
-use crate::route::Route;
+use crate::lesson::sentences::read_sentence;
+use crate::platform::route::Route;
 
 pub const SLUG: &str = "block";
 
@@ -150,7 +150,7 @@ impl BlockState {
     }
 }
 
-impl crate::section_state::RouteState for BlockState {
+impl crate::platform::section_state::RouteState for BlockState {
     fn from_route(route: &Route) -> (Self, Vec<String>) {
         BlockState::from_route(route)
     }

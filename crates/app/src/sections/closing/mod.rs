@@ -2,24 +2,20 @@
 
 pub mod links;
 
-use super::glossary::Term;
-use super::SECTIONS;
+use crate::components::term_link::Term;
+use crate::lesson::Section;
 use leptos::prelude::*;
 use links::{try_links, IDEAS};
 
 fn title_of(slug: &str) -> &'static str {
-    SECTIONS
-        .iter()
-        .find(|s| s.slug == slug)
-        .map(|s| s.title)
-        .unwrap_or("")
+    Section::from_slug(slug).map_or("", Section::title)
 }
 
 #[component]
 pub fn PowerfulSection() -> impl IntoView {
     view! {
         <article data-testid="section-powerful">
-            <h1>{super::heading("powerful")}</h1>
+            <h1>{Section::Powerful.heading()}</h1>
             <div class="prose">
                 <p class="lead">
                     "No single trick makes a Transformer work. Six ideas, each simple on its own, "
@@ -163,7 +159,7 @@ const RECAP: [(&str, &str); 7] = [
 pub fn ImpactSection() -> impl IntoView {
     view! {
         <article data-testid="section-impact">
-            <h1>{super::heading("impact")}</h1>
+            <h1>{Section::Impact.heading()}</h1>
             <div class="prose">
                 <p class="lead">
                     "In 2017 the Transformer was a new design for translating sentences. Within a "

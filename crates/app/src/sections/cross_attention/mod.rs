@@ -6,8 +6,9 @@ mod pairs;
 mod prose;
 pub mod state;
 
-use crate::chart_canvas::ChartCanvas;
-use crate::section_state::{Notices, SectionState};
+use crate::components::chart_canvas::ChartCanvas;
+use crate::lesson::Section;
+use crate::platform::section_state::{Notices, SectionState};
 use attend_charts::{
     draw_bipartite_attention, draw_matrix_heatmap, AxisSpec, BipartiteSpec, CellText, ColorScale,
     HeatmapSpec, HoverTarget, LabelDirection, Matrix as ChartMatrix, TokenSide, XAxisSide,
@@ -50,7 +51,7 @@ pub fn CrossAttentionSection() -> impl IntoView {
 
     view! {
         <article data-testid="section-cross-attention">
-            <h1>{super::heading("cross-attention")}</h1>
+            <h1>{Section::CrossAttention.heading()}</h1>
             <prose::Intro />
             <div class="controls" role="group" aria-label="Cross-attention settings">
                 <label>

@@ -2,8 +2,8 @@
 //! and the weights they give.
 
 use super::pairs::{TranslationPair, PAIRS};
-use crate::params::{float_in_range, int_in_range};
-use crate::route::Route;
+use crate::platform::params::{float_in_range, int_in_range};
+use crate::platform::route::Route;
 use attend_core::attention::{softmax_rows, Matrix};
 
 pub const SLUG: &str = "cross-attention";
@@ -86,7 +86,7 @@ impl CrossState {
     }
 }
 
-impl crate::section_state::RouteState for CrossState {
+impl crate::platform::section_state::RouteState for CrossState {
     fn from_route(route: &Route) -> (Self, Vec<String>) {
         CrossState::from_route(route)
     }

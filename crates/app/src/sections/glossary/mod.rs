@@ -1,25 +1,14 @@
 //! The glossary: every term the lesson uses, searchable; sections link
-//! their terms here with [`Term`].
+//! their terms here with `components::term_link::Term`.
 
 pub mod state;
 pub mod terms;
 
-use crate::section_state::{Notices, SectionState};
-use crate::sections::SECTIONS;
+use crate::lesson::Section;
+use crate::platform::section_state::{Notices, SectionState};
 use leptos::prelude::*;
 use state::GlossaryState;
 use terms::GlossaryTerm;
-
-/// A word in running text that links to its glossary entry
-/// (`#/glossary?term=<slug>`), so a student can look it up and come back.
-#[component]
-pub fn Term(slug: &'static str, children: Children) -> impl IntoView {
-    view! {
-        <a class="term" href=format!("#/glossary?term={slug}") data-term=slug title="Look this up in the glossary">
-            {children()}
-        </a>
-    }
-}
 
 #[component]
 pub fn GlossarySection() -> impl IntoView {
@@ -54,7 +43,7 @@ pub fn GlossarySection() -> impl IntoView {
 
     view! {
         <article data-testid="section-glossary" class="glossary">
-            <h1>{super::heading("glossary")}</h1>
+            <h1>{Section::Glossary.heading()}</h1>
             <div class="prose">
                 <p class="lead">
                     "The words this lesson leans on, each explained in a few plain sentences. "
@@ -124,8 +113,8 @@ fn entry(t: &'static GlossaryTerm, current: bool, q: &str) -> impl IntoView {
     let used_in = t
         .sections
         .iter()
-        .filter_map(|slug| SECTIONS.iter().find(|s| s.slug == *slug))
-        .map(|s| view! { <li><a href=format!("#/{}", s.slug)>{s.title}</a></li> })
+        .filter_map(|slug| Section::from_slug(slug))
+        .map(|s| view! { <li><a href=format!("#/{}", s.slug())>{s.title()}</a></li> })
         .collect_view();
     view! {
         <div

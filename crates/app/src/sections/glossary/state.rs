@@ -2,7 +2,7 @@
 //! `#/glossary?q=<search text>&term=<slug of the highlighted entry>`.
 
 use super::terms;
-use crate::route::Route;
+use crate::platform::route::Route;
 
 pub const SLUG: &str = "glossary";
 /// Longer searches are cut; nothing in the glossary is this long anyway.
@@ -57,7 +57,7 @@ impl GlossaryState {
     }
 }
 
-impl crate::section_state::RouteState for GlossaryState {
+impl crate::platform::section_state::RouteState for GlossaryState {
     fn from_route(route: &Route) -> (Self, Vec<String>) {
         GlossaryState::from_route(route)
     }

@@ -412,7 +412,7 @@ pub fn find(slug: &str) -> Option<&'static GlossaryTerm> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::sections::SECTIONS;
+    use crate::lesson::Section;
     use std::collections::HashSet;
     use std::path::Path;
 
@@ -451,7 +451,7 @@ mod tests {
             assert!(!t.sections.is_empty(), "{} links no section", t.slug);
             for s in t.sections {
                 assert!(
-                    SECTIONS.iter().any(|info| info.slug == *s),
+                    Section::from_slug(s).is_some(),
                     "{} links to unknown section {s}",
                     t.slug
                 );

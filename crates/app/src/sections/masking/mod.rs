@@ -4,10 +4,11 @@
 mod prose;
 pub mod state;
 
-use crate::chart_canvas::ChartCanvas;
-use crate::navigation::{self, current_route};
-use crate::route::Route;
-use crate::section_state::{Notices, SectionState};
+use crate::components::chart_canvas::ChartCanvas;
+use crate::lesson::Section;
+use crate::platform::navigation::{self, current_route};
+use crate::platform::route::Route;
+use crate::platform::section_state::{Notices, SectionState};
 use attend_charts::{
     draw_attention_heatmap, draw_masked_matrix, AttentionOptions, ColorScale, HoverMap,
     MaskedMatrixSpec, XAxisSide,
@@ -28,7 +29,7 @@ pub fn MaskingSection() -> impl IntoView {
 
     view! {
         <article data-testid="section-masking">
-            <h1>{super::heading("masking")}</h1>
+            <h1>{Section::Masking.heading()}</h1>
             <prose::Intro />
             <div class="controls" role="group" aria-label="Masking settings">
                 <label>
@@ -65,7 +66,7 @@ pub fn MaskingSection() -> impl IntoView {
                         on:change=move |ev| set_param("seed", event_target_value(&ev)) />
                 </label>
                 <button data-testid="mask-reseed" on:click=move |_| {
-                    let next = super::self_attention::state::next_seed(state.get_untracked().seed);
+                    let next = crate::lesson::sentences::next_seed(state.get_untracked().seed);
                     set_param("seed", next.to_string());
                 }>"New random scores"</button>
                 <button data-testid="mask-reset" on:click=move |_| {

@@ -1,6 +1,6 @@
 //! The words of the masking section.
 
-use crate::sections::glossary::Term;
+use crate::components::term_link::Term;
 use leptos::prelude::*;
 
 #[component]

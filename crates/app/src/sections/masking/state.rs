@@ -1,9 +1,9 @@
 //! The settings of the masking section and their URL form:
 //! `#/masking?n=6&mask=causal&valid=4&seed=42`, and the computation.
 
-use super::super::self_attention::state::read_seed;
-use crate::params::int_in_range;
-use crate::route::Route;
+use crate::lesson::sentences::read_seed;
+use crate::platform::params::int_in_range;
+use crate::platform::route::Route;
 use attend_core::attention::{softmax_rows, Mask, Matrix};
 use attend_core::rng::SplitMix64;
 
@@ -192,7 +192,7 @@ impl MaskingData {
     }
 }
 
-impl crate::section_state::RouteState for MaskingState {
+impl crate::platform::section_state::RouteState for MaskingState {
     fn from_route(route: &Route) -> (Self, Vec<String>) {
         MaskingState::from_route(route)
     }

@@ -4,11 +4,12 @@
 mod prose;
 pub mod state;
 
-use super::self_attention::state::default_focus;
-use crate::chart_canvas::ChartCanvas;
-use crate::navigation::{self, current_route};
-use crate::route::Route;
-use crate::section_state::{Notices, SectionState};
+use crate::components::chart_canvas::ChartCanvas;
+use crate::lesson::sentences::default_focus;
+use crate::lesson::Section;
+use crate::platform::navigation::{self, current_route};
+use crate::platform::route::Route;
+use crate::platform::section_state::{Notices, SectionState};
 use attend_charts::{draw_attention_heatmap, AttentionOptions};
 use leptos::prelude::*;
 use state::{MultiHeadData, MultiHeadState, D_HEAD, MAX_HEADS, MIN_HEADS};
@@ -39,7 +40,7 @@ pub fn MultiHeadSection() -> impl IntoView {
 
     view! {
         <article data-testid="section-multi-head">
-            <h1>{super::heading("multi-head")}</h1>
+            <h1>{Section::MultiHead.heading()}</h1>
             <prose::Intro />
             <div class="controls" role="group" aria-label="Multi-head settings">
                 <label class="wide">
@@ -61,7 +62,7 @@ pub fn MultiHeadSection() -> impl IntoView {
                         on:change=move |ev| set_param("seed", event_target_value(&ev)) />
                 </label>
                 <button data-testid="mh-reseed" on:click=move |_| {
-                    let next = super::self_attention::state::next_seed(state.get_untracked().seed);
+                    let next = crate::lesson::sentences::next_seed(state.get_untracked().seed);
                     set_param("seed", next.to_string());
                 }>"Reseed"</button>
                 <button data-testid="mh-reset" on:click=move |_| {

@@ -1,9 +1,9 @@
 //! The settings of the multi-head section and their URL form:
 //! `#/multi-head?text=…&heads=4&seed=42`, and the toy computation.
 
-use super::super::self_attention::state::{read_seed, read_sentence, toy_inputs, words};
-use crate::params::int_in_range;
-use crate::route::Route;
+use crate::lesson::sentences::{read_seed, read_sentence, toy_inputs, words};
+use crate::platform::params::int_in_range;
+use crate::platform::route::Route;
 use attend_core::attention::{multi_head, Mask, MultiHeadSteps};
 
 pub const SLUG: &str = "multi-head";
@@ -80,7 +80,7 @@ impl MultiHeadData {
     }
 }
 
-impl crate::section_state::RouteState for MultiHeadState {
+impl crate::platform::section_state::RouteState for MultiHeadState {
     fn from_route(route: &Route) -> (Self, Vec<String>) {
         MultiHeadState::from_route(route)
     }

@@ -5,10 +5,11 @@ pub mod prose;
 pub mod state;
 mod toy_embeddings;
 
-use crate::chart_canvas::ChartCanvas;
-use crate::navigation::{self, current_route};
-use crate::route::Route;
-use crate::section_state::{Notices, SectionState};
+use crate::components::chart_canvas::ChartCanvas;
+use crate::lesson::Section;
+use crate::platform::navigation::{self, current_route};
+use crate::platform::route::Route;
+use crate::platform::section_state::{Notices, SectionState};
 use attend_core::{positional_encoding, PositionalEncoding};
 use leptos::prelude::*;
 use state::{PositionalState, MAX_BASE, MAX_D_MODEL, MAX_LEN, MIN_BASE};
@@ -30,7 +31,7 @@ pub fn PositionalSection() -> impl IntoView {
 
     view! {
         <article data-testid="section-positional">
-            <h1>{super::heading("positional")}</h1>
+            <h1>{Section::Positional.heading()}</h1>
             <prose::Intro />
             <Controls state=state set_param=set_param />
             <Notices notices=notices testid="positional-notices" />

@@ -1,7 +1,7 @@
 //! The words of the positional-encoding section.
 
 use super::state::PositionalState;
-use crate::sections::glossary::Term;
+use crate::components::term_link::Term;
 use leptos::prelude::*;
 
 #[component]
@@ -114,19 +114,7 @@ fn format_big(x: f64) -> String {
     if !x.is_finite() || x >= 1e12 {
         return format!("{x:.3e}");
     }
-    group_thousands(&format!("{:.0}", x))
-}
-
-/// "1774464" → "1,774,464" (a string of ASCII digits).
-pub fn group_thousands(digits: &str) -> String {
-    let mut out = String::new();
-    for (i, c) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i) % 3 == 0 {
-            out.push(',');
-        }
-        out.push(c);
-    }
-    out
+    crate::lesson::numbers::group_digits(&format!("{:.0}", x))
 }
 
 #[cfg(test)]

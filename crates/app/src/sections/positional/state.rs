@@ -1,8 +1,8 @@
 //! The settings of the positional-encoding section and their URL form:
 //! `#/positional?len=64&d=128&base=10000&pos=0,2,4&dims=32&pair=0`.
 
-use crate::params::{float_in_range, index_list, int_in_range};
-use crate::route::Route;
+use crate::platform::params::{float_in_range, index_list, int_in_range};
+use crate::platform::route::Route;
 
 pub const SLUG: &str = "positional";
 pub const MAX_LEN: usize = 2048;
@@ -147,7 +147,7 @@ fn format_number(x: f64) -> String {
     }
 }
 
-impl crate::section_state::RouteState for PositionalState {
+impl crate::platform::section_state::RouteState for PositionalState {
     fn from_route(route: &Route) -> (Self, Vec<String>) {
         PositionalState::from_route(route)
     }

@@ -1,5 +1,6 @@
 //! Where to read further.
 
+use crate::lesson::Section;
 use leptos::prelude::*;
 
 pub struct Resource {
@@ -154,7 +155,7 @@ pub const GROUPS: &[Group] = &[
 pub fn ResourcesSection() -> impl IntoView {
     view! {
         <article data-testid="section-resources">
-            <h1>{super::heading("resources")}</h1>
+            <h1>{Section::Resources.heading()}</h1>
             <div class="prose">
                 <p class="lead">
                     "Where to go next, whether you want pictures, the original papers or code. "

@@ -5,10 +5,11 @@
 mod prose;
 pub mod state;
 
-use crate::chart_canvas::ChartCanvas;
-use crate::navigation::{self, current_route};
-use crate::route::Route;
-use crate::section_state::{Notices, SectionState};
+use crate::components::chart_canvas::ChartCanvas;
+use crate::lesson::Section;
+use crate::platform::navigation::{self, current_route};
+use crate::platform::route::Route;
+use crate::platform::section_state::{Notices, SectionState};
 use attend_charts::{BarSpec, HoverMap, StackedSpec};
 use leptos::prelude::*;
 use state::{SelfAttentionData, SelfAttentionState, D_MODEL};
@@ -23,7 +24,7 @@ pub fn SelfAttentionSection() -> impl IntoView {
     // Controls change the link; `None` drops a key so its default applies.
     let update = move |changes: Vec<(&'static str, Option<String>)>| section.set_params(changes);
 
-    let store = crate::model_store::ModelStore::get();
+    let store = crate::state::model_store::ModelStore::get();
     // The real model's Q, K, V when asked for: load it, then ask for the
     // chosen layer (the worker computes the Q, K, V of one layer per run).
     Effect::new(move |_| {
@@ -70,7 +71,7 @@ pub fn SelfAttentionSection() -> impl IntoView {
 
     view! {
         <article data-testid="section-self-attention">
-            <h1>{super::heading("self-attention")}</h1>
+            <h1>{Section::SelfAttention.heading()}</h1>
             <prose::Intro />
             <div class="controls" role="group" aria-label="Self-attention settings">
                 <label class="wide">
@@ -146,7 +147,7 @@ pub fn SelfAttentionSection() -> impl IntoView {
                             prop:value=move || state.get().model_head.map(|m| m.1).unwrap_or(1).to_string()
                             on:change=move |ev| update(vec![("head", Some(event_target_value(&ev)))]) />
                     </label>
-                    <crate::model_badge::ModelBadge testid="sa-model" what="its real queries, keys and values" />
+                    <crate::components::model_badge::ModelBadge testid="sa-model" what="its real queries, keys and values" />
                 </Show>
             </div>
             <Notices notices=notices testid="sa-notices" />

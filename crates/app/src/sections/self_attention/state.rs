@@ -2,27 +2,19 @@
 //! `#/self-attention?text=The+animal+…&focus=7&seed=42`, plus the toy
 //! computation they stand for (shared with the multi-head section).
 
-use crate::params::int_in_range;
-use crate::route::Route;
-use attend_core::attention::{
-    attend, toy_embeddings, weighted_values, AttentionSteps, Mask, Matrix, ToyAttention,
+pub use crate::lesson::sentences::{
+    default_focus, key_of, next_seed, read_seed, read_sentence, toy_inputs, words, DEFAULT_SEED,
+    DEFAULT_TEXT, MAX_CHARS, MAX_SEED, MAX_WORDS,
 };
-use attend_core::positional_encoding;
+use crate::platform::params::int_in_range;
+use crate::platform::route::Route;
+use attend_core::attention::{attend, weighted_values, AttentionSteps, Mask, Matrix, ToyAttention};
 
 pub const SLUG: &str = "self-attention";
-pub const DEFAULT_TEXT: &str = "The animal didn't cross the street because it was tired";
-/// Beyond this many words the bars get too thin to read.
-pub const MAX_WORDS: usize = 16;
-/// A pasted page is cut down to this many characters first.
-pub const MAX_CHARS: usize = 200;
-pub const DEFAULT_SEED: u64 = 42;
-pub const MAX_SEED: u64 = 999_999;
 /// Width of the toy word vectors.
 pub const D_MODEL: usize = 8;
 /// Width of the queries, keys and values.
 pub const D_K: usize = 4;
-/// The positional-encoding base of section 1.
-const PE_BASE: f64 = 10_000.0;
 
 #[derive(Clone, Debug, PartialEq)]
 pub struct SelfAttentionState {
@@ -44,76 +36,6 @@ impl Default for SelfAttentionState {
             seed: DEFAULT_SEED,
             model_head: None,
         }
-    }
-}
-
-/// The words of a sentence: split at white space, punctuation kept.
-pub fn words(text: &str) -> Vec<String> {
-    text.split_whitespace().map(str::to_string).collect()
-}
-
-/// The word "it" when there is one (the classic question: what does it
-/// refer to?), else the first word.
-pub fn default_focus(words: &[String]) -> usize {
-    words.iter().position(|w| key_of(w) == "it").unwrap_or(0)
-}
-
-/// The form of a word that picks its toy vector: lower case, without
-/// surrounding punctuation, so "It" and "it," are the same word.
-pub fn key_of(word: &str) -> String {
-    let trimmed = word.trim_matches(|c: char| !c.is_alphanumeric());
-    let base = if trimmed.is_empty() { word } else { trimmed };
-    base.to_lowercase()
-}
-
-/// Reads a sentence typed by anyone: empty → the default, too long → cut.
-pub fn read_sentence(raw: Option<&str>, notes: &mut Vec<String>) -> String {
-    let Some(raw) = raw else {
-        return DEFAULT_TEXT.to_string();
-    };
-    let mut text: String = raw.chars().take(MAX_CHARS).collect();
-    if raw.chars().count() > MAX_CHARS {
-        notes.push(format!(
-            "The sentence is limited to {MAX_CHARS} characters; the rest was cut off."
-        ));
-        // do not keep half a word
-        if let Some(cut) = text.rfind(char::is_whitespace) {
-            text.truncate(cut);
-        }
-    }
-    let mut w = words(&text);
-    if w.is_empty() {
-        notes.push("The sentence was empty; using the example sentence.".to_string());
-        return DEFAULT_TEXT.to_string();
-    }
-    if w.len() > MAX_WORDS {
-        notes.push(format!(
-            "At most {MAX_WORDS} words at once; kept the first {MAX_WORDS}."
-        ));
-        w.truncate(MAX_WORDS);
-    }
-    w.join(" ")
-}
-
-pub fn read_seed(raw: Option<&str>, notes: &mut Vec<String>) -> u64 {
-    int_in_range(
-        "Seed",
-        raw,
-        DEFAULT_SEED as usize,
-        0,
-        MAX_SEED as usize,
-        notes,
-    ) as u64
-}
-
-/// The seed the Reseed button moves to: another one, the same on every
-/// machine (so that a test can predict it).
-pub fn next_seed(seed: u64) -> u64 {
-    let next = (seed.wrapping_mul(7919).wrapping_add(104_729)) % (MAX_SEED + 1);
-    if next == seed {
-        (seed + 1) % (MAX_SEED + 1)
-    } else {
-        next
     }
 }
 
@@ -176,20 +98,6 @@ impl SelfAttentionState {
     pub fn words(&self) -> Vec<String> {
         words(&self.text)
     }
-}
-
-/// Toy word vectors with the position codes of section 1 added:
-/// tokens × `d_model`. The same word gets the same vector wherever it
-/// stands; the position code is what tells the two "the"s apart.
-pub fn toy_inputs(words: &[String], d_model: usize, seed: u64) -> Result<Matrix, String> {
-    let keys: Vec<String> = words.iter().map(|w| key_of(w)).collect();
-    let e = toy_embeddings(&keys, d_model, seed).map_err(|e| e.to_string())?;
-    let pe = positional_encoding(words.len(), d_model, PE_BASE).map_err(|e| e.to_string())?;
-    let mut data = e.data().to_vec();
-    for (i, x) in data.iter_mut().enumerate() {
-        *x += pe.get(i / d_model, i % d_model);
-    }
-    Matrix::new(words.len(), d_model, data).map_err(|e| e.to_string())
 }
 
 /// Everything the three steps show, for one sentence, seed and focus word.
@@ -319,7 +227,7 @@ pub fn word_starts(words_typed: &[String], tokens: &[String]) -> Vec<usize> {
     starts
 }
 
-impl crate::section_state::RouteState for SelfAttentionState {
+impl crate::platform::section_state::RouteState for SelfAttentionState {
     fn from_route(route: &Route) -> (Self, Vec<String>) {
         SelfAttentionState::from_route(route)
     }
@@ -404,29 +312,6 @@ mod tests {
     }
 
     #[test]
-    fn pasted_novels_are_cut_at_a_word() {
-        let mut notes = Vec::new();
-        let text = read_sentence(Some(&"abcdefghi ".repeat(100)), &mut notes);
-        assert!(text.chars().count() <= MAX_CHARS);
-        assert!(text.split(' ').all(|w| w == "abcdefghi"));
-        assert!(!notes.is_empty());
-    }
-
-    #[test]
-    fn reseeding_moves_to_another_seed_in_range() {
-        let mut seen = std::collections::HashSet::new();
-        let mut s = DEFAULT_SEED;
-        for _ in 0..100 {
-            let next = next_seed(s);
-            assert_ne!(next, s);
-            assert!(next <= MAX_SEED);
-            seen.insert(next);
-            s = next;
-        }
-        assert!(seen.len() > 90);
-    }
-
-    #[test]
     fn the_steps_fit_together() {
         let state = SelfAttentionState::default();
         let data = SelfAttentionData::compute(&state).unwrap();
@@ -464,13 +349,5 @@ mod tests {
         })
         .unwrap();
         assert_ne!(reseeded.weights_row(), w);
-    }
-
-    #[test]
-    fn repeated_words_differ_by_position() {
-        let x = toy_inputs(&words("the cat saw the dog"), D_MODEL, 1).unwrap();
-        assert_ne!(x.row(0), x.row(3));
-        assert_eq!(key_of("It,"), "it");
-        assert_eq!(key_of("..."), "...");
     }
 }

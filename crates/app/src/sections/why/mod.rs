@@ -6,10 +6,11 @@ mod examples;
 mod prose;
 pub mod state;
 
-use crate::chart_canvas::ChartCanvas;
-use crate::model_badge::ModelBadge;
-use crate::model_store::ModelStore;
-use crate::section_state::{Notices, SectionState};
+use crate::components::chart_canvas::ChartCanvas;
+use crate::components::model_badge::ModelBadge;
+use crate::lesson::Section;
+use crate::platform::section_state::{Notices, SectionState};
+use crate::state::model_store::ModelStore;
 use attend_charts::{
     draw_attention_arcs, draw_rnn_flow, rnn_retention, ArcSpec, ArcsSpec, RnnFlowSpec,
 };
@@ -100,7 +101,7 @@ pub fn WhySection() -> impl IntoView {
 
     view! {
         <article data-testid="section-why">
-            <h1>{super::heading("why")}</h1>
+            <h1>{Section::Why.heading()}</h1>
             <prose::Intro />
             <div class="controls" role="group" aria-label="Animation">
                 <label>

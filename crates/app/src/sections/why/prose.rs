@@ -1,6 +1,6 @@
 //! The why-Transformers section's text: the relay and the detective team.
 
-use crate::sections::glossary::Term;
+use crate::components::term_link::Term;
 use leptos::prelude::*;
 
 #[component]

@@ -2,8 +2,8 @@
 //! `#/why?example=keys&step=3&keep=0.6&arcs=model&layer=2&head=5`.
 
 use super::examples::{Example, EXAMPLES};
-use crate::params::{float_in_range, int_in_range};
-use crate::route::Route;
+use crate::platform::params::{float_in_range, int_in_range};
+use crate::platform::route::Route;
 
 pub const SLUG: &str = "why";
 /// Layers and heads are numbered from 1 on screen; checked against the
@@ -91,7 +91,7 @@ impl WhyState {
     }
 }
 
-impl crate::section_state::RouteState for WhyState {
+impl crate::platform::section_state::RouteState for WhyState {
     fn from_route(route: &Route) -> (Self, Vec<String>) {
         WhyState::from_route(route)
     }

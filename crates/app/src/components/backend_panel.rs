@@ -2,14 +2,14 @@
 //! forward time, the reader's setting (also `backend=auto|cpu|gpu` in any
 //! link), the calibration behind the automatic choice, and fallback notices.
 
-use crate::model_store::ModelStore;
-use crate::navigation::{current_route, replace};
-use crate::route::Route;
+use crate::platform::navigation::{current_route, replace};
+use crate::platform::route::Route;
+use crate::state::model_store::ModelStore;
 use attend_runtime::protocol::{backend_label, Backend, BackendChoice, BackendStatus, GpuState};
 use leptos::prelude::*;
 
 /// The `backend` link parameter.
-pub const PARAM: &str = "backend";
+pub use crate::platform::navigation::BACKEND_PARAM as PARAM;
 
 /// Applies a link's `backend=` for this visit; a value that is not a backend
 /// gets a notice instead of being silently ignored.

@@ -1,6 +1,6 @@
 //! Moving between views: the route signal, the URL hash and the history.
 
-use crate::route::Route;
+use crate::platform::route::Route;
 use leptos::prelude::*;
 
 /// The current route, shared through context.
@@ -27,7 +27,10 @@ pub fn navigate(route: RwSignal<Route>, next: Route) {
 
 /// Link parameters that belong to the whole app, not to a section's
 /// settings: a section rewriting its link keeps them.
-pub const APP_PARAMS: [&str; 1] = [crate::backend_panel::PARAM];
+pub const APP_PARAMS: [&str; 1] = [BACKEND_PARAM];
+
+/// `backend=auto|cpu|gpu`: where the model runs (the backend panel).
+pub const BACKEND_PARAM: &str = "backend";
 
 /// `next` plus the app-wide parameters of `current` that it does not set.
 pub fn keep_app_params(current: &Route, mut next: Route) -> Route {

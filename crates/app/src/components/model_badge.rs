@@ -3,17 +3,8 @@
 //! asks for the model (a download of tens of megabytes is the reader's
 //! choice on a phone, not a side effect of opening a page).
 
-use crate::model_store::{LoadRequest, ModelStatus, ModelStore};
-use crate::sections::attention::DEFAULT_MODEL_BASE;
+use crate::state::model_store::{ModelStatus, ModelStore};
 use leptos::prelude::*;
-
-/// The default model in half precision (half the download).
-pub fn default_request() -> LoadRequest {
-    LoadRequest::Url {
-        base: DEFAULT_MODEL_BASE.into(),
-        weights: Some("model.f16.safetensors".into()),
-    }
-}
 
 /// `what` says what the model adds here ("real attention arcs").
 #[component]
@@ -41,7 +32,7 @@ pub fn ModelBadge(testid: &'static str, what: &'static str) -> impl IntoView {
                 ModelStatus::Ready(info) => view! {
                     <span>{format!("Using {} ({} layers × {} heads, width {}).", info.name, info.layers, info.heads, info.hidden_size)}</span>
                     {move || store.latest().map(|r| {
-                        let on = store.backend_status.with(|s| crate::backend_panel::backend_name(r.meta.backend, s));
+                        let on = store.backend_status.with(|s| crate::components::backend_panel::backend_name(r.meta.backend, s));
                         view! { <span data-testid=format!("{testid}-backend")>{format!(" Last run: {on}, {:.0} ms.", r.meta.forward_ms)}</span> }
                     })}
                 }.into_any(),

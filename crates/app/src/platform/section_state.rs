@@ -2,8 +2,8 @@
 //! link is repaired with notices saying what changed, and a control changes
 //! the link exactly as if it had been typed into the address bar.
 
-use crate::navigation::{self, current_route};
-use crate::route::Route;
+use crate::platform::navigation::{self, current_route};
+use crate::platform::route::Route;
 use leptos::prelude::*;
 
 /// A section's settings and their URL form.

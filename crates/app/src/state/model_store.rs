@@ -32,6 +32,17 @@ fn evict_over_budget(cache: &mut Vec<Rc<AttentionResult>>) {
     cache.truncate(keep);
 }
 
+/// Where `cargo xtask fetch-model` puts the default model inside the site.
+pub const DEFAULT_MODEL_BASE: &str = "models/all-MiniLM-L6-v2/";
+
+/// The default model in half precision (half the download).
+pub fn default_request() -> LoadRequest {
+    LoadRequest::Url {
+        base: DEFAULT_MODEL_BASE.into(),
+        weights: Some("model.f16.safetensors".into()),
+    }
+}
+
 #[derive(Clone, Debug, PartialEq)]
 pub enum ModelStatus {
     Idle,
@@ -257,7 +268,7 @@ impl ModelStore {
             .status
             .with_untracked(|s| matches!(s, ModelStatus::Idle))
         {
-            self.load(crate::model_badge::default_request());
+            self.load(default_request());
         }
     }
 

@@ -1,0 +1,8 @@
+//! Pieces of UI that several sections use: the chart canvas, the model
+//! badge, the backend panel, glossary term links and the classroom tools.
+
+pub mod backend_panel;
+pub mod chart_canvas;
+pub mod classroom;
+pub mod model_badge;
+pub mod term_link;
