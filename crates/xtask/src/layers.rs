@@ -126,11 +126,26 @@ fn imports(module: &[String], text: &str) -> Vec<(usize, Vec<String>)> {
     // Open inline modules: (name, brace depth outside it).
     let mut inline: Vec<(String, i64)> = Vec::new();
     let mut depth = 0i64;
-    for (n, line) in text.lines().enumerate() {
-        let code = line.split("//").next().unwrap_or_default();
+    let lines: Vec<&str> = text
+        .lines()
+        .map(|line| line.split("//").next().unwrap_or_default())
+        .collect();
+    for (n, &code) in lines.iter().enumerate() {
         let mut here: Vec<String> = module.to_vec();
         here.extend(inline.iter().map(|(name, _)| name.clone()));
-        for path in paths_in(code) {
+        // rustfmt wraps long `use crate::{…}` groups over several lines: read
+        // the group whole, from the line it opens on.
+        let mut statement = code.to_string();
+        if opens_group(code) {
+            for more in lines.iter().skip(n + 1) {
+                statement.push(' ');
+                statement.push_str(more.trim());
+                if more.contains(';') {
+                    break;
+                }
+            }
+        }
+        for path in paths_in(&statement) {
             if let Some(abs) = resolve(&here, &path) {
                 if !abs.is_empty() {
                     found.push((n + 1, abs));
@@ -146,6 +161,12 @@ fn imports(module: &[String], text: &str) -> Vec<(usize, Vec<String>)> {
         }
     }
     found
+}
+
+/// A `crate::…{` or `super::…{` group left open at the end of the line.
+fn opens_group(code: &str) -> bool {
+    let trimmed = code.trim_end();
+    trimmed.ends_with("::{") && (trimmed.contains("crate::") || trimmed.contains("super::"))
 }
 
 /// `mod tests {` (any visibility) → `tests`.
@@ -230,17 +251,13 @@ fn paths_in(code: &str) -> Vec<Vec<String>> {
             }
         }
         if code[j..].starts_with('{') {
-            let group_end = code[j..].find('}').map_or(code.len(), |e| j + e);
-            for item in code[j + 1..group_end].split(',') {
-                let item: Vec<String> = item
-                    .trim()
-                    .split("::")
-                    .map(|s| s.trim().to_string())
-                    .filter(|s| !s.is_empty() && s != "self")
-                    .collect();
-                let mut path = segments.clone();
-                path.extend(item);
-                paths.push(path);
+            let group_end = matching_brace(code, j);
+            for item in split_top_level(&code[j + 1..group_end]) {
+                for tail in expand_item(item) {
+                    let mut path = segments.clone();
+                    path.extend(tail);
+                    paths.push(path);
+                }
             }
             j = group_end;
         } else {
@@ -249,6 +266,72 @@ fn paths_in(code: &str) -> Vec<Vec<String>> {
         i = j.max(i + 1);
     }
     paths
+}
+
+/// The index of the `}` that closes the `{` at `open` (or the end).
+fn matching_brace(code: &str, open: usize) -> usize {
+    let mut depth = 0;
+    for (k, c) in code[open..].char_indices() {
+        match c {
+            '{' => depth += 1,
+            '}' => {
+                depth -= 1;
+                if depth == 0 {
+                    return open + k;
+                }
+            }
+            _ => {}
+        }
+    }
+    code.len()
+}
+
+/// `a, b::{c, d}, e` → `["a", "b::{c, d}", "e"]`.
+fn split_top_level(group: &str) -> Vec<&str> {
+    let (mut items, mut depth, mut start) = (Vec::new(), 0, 0);
+    for (k, c) in group.char_indices() {
+        match c {
+            '{' => depth += 1,
+            '}' => depth -= 1,
+            ',' if depth == 0 => {
+                items.push(&group[start..k]);
+                start = k + 1;
+            }
+            _ => {}
+        }
+    }
+    items.push(&group[start..]);
+    items
+}
+
+/// One item of a group as path tails: `b::{c, d}` → `[b, c]`, `[b, d]`;
+/// `x as y` → `[x]`; `self` → `[]` (the group's own path).
+fn expand_item(item: &str) -> Vec<Vec<String>> {
+    let item = item.trim();
+    if item.is_empty() {
+        return Vec::new();
+    }
+    if let Some(open) = item.find('{') {
+        let prefix: Vec<String> = item[..open]
+            .split("::")
+            .map(str::trim)
+            .filter(|s| !s.is_empty())
+            .map(str::to_string)
+            .collect();
+        let close = matching_brace(item, open);
+        return split_top_level(&item[open + 1..close])
+            .into_iter()
+            .flat_map(expand_item)
+            .map(|tail| prefix.iter().cloned().chain(tail).collect())
+            .collect();
+    }
+    let item = item.split(" as ").next().unwrap_or(item);
+    vec![item
+        .split("::")
+        .map(str::trim)
+        .filter(|s| !s.is_empty() && *s != "self" && *s != "*")
+        .map(str::to_string)
+        .collect()]
 }
 
 fn is_ident(b: u8) -> bool {
@@ -404,6 +487,26 @@ mod tests {
             [(7, "sections::other::X")]
         );
         assert_eq!(brace_balance(r#"let s = "{"; let c = '}'; f('a, { x"#), 1);
+    }
+
+    #[test]
+    fn wrapped_and_nested_groups_are_read_whole() {
+        let wrapped =
+            "use crate::{\n    platform::route::Route,\n    sections::attention::X,\n};\n";
+        let v = check_file("state/model_store.rs", wrapped);
+        assert_eq!(
+            v.iter()
+                .map(|v| (v.line, v.target.as_str()))
+                .collect::<Vec<_>>(),
+            [(1, "sections::attention::X")]
+        );
+        assert_eq!(
+            targets(
+                "platform/route.rs",
+                "use crate::{platform::{params, navigation}, state::{model_store::{A, B as C}}};"
+            ),
+            ["state::model_store::A", "state::model_store::B"]
+        );
     }
 
     #[test]
