@@ -263,7 +263,9 @@ async fn read_body(
             let mut throttle = ProgressThrottle::new(now_ms());
             loop {
                 if (watch.cancelled)() {
-                    let _ = reader.cancel();
+                    // The download is abandoned; the promise that the stream
+                    // is cancelled carries nothing anyone waits for.
+                    drop(reader.cancel());
                     return Err(FetchError::Cancelled);
                 }
                 let chunk = JsFuture::from(reader.read()).await.map_err(interrupted)?;
@@ -369,8 +371,14 @@ impl ModelCache {
     /// Stores `bytes` as the response for `url`.
     pub async fn put(&self, url: &str, bytes: &[u8]) -> Result<(), String> {
         let headers = web_sys::Headers::new().map_err(|e| js_error_text(&e))?;
-        let _ = headers.set("content-type", "application/octet-stream");
-        let _ = headers.set(LENGTH_HEADER, &bytes.len().to_string());
+        crate::report::warn_on_err(
+            "a cache header",
+            headers.set("content-type", "application/octet-stream"),
+        );
+        crate::report::warn_on_err(
+            "a cache header",
+            headers.set(LENGTH_HEADER, &bytes.len().to_string()),
+        );
         let init = web_sys::ResponseInit::new();
         init.set_status(200);
         init.set_headers(&headers);
@@ -385,7 +393,10 @@ impl ModelCache {
 
     /// Forgets `url` (ignoring failures: the worst case is a refetch).
     pub async fn delete(&self, url: &str) {
-        let _ = JsFuture::from(self.cache.delete_with_str(url)).await;
+        crate::report::warn_on_err(
+            "removing a cached file",
+            JsFuture::from(self.cache.delete_with_str(url)).await,
+        );
     }
 }
 

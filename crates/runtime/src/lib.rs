@@ -18,6 +18,7 @@ pub mod gpu_worker;
 pub mod loader;
 pub mod perf_marks;
 pub mod protocol;
+pub mod report;
 pub mod wire;
 pub mod worker;
 

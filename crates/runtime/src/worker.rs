@@ -535,8 +535,14 @@ fn now_ms() -> f64 {
 async fn sleep_ms(ms: i32) {
     let promise = Promise::new(&mut |resolve, _| {
         if let Some(scope) = scope() {
-            let _ = scope.set_timeout_with_callback_and_timeout_and_arguments_0(&resolve, ms);
+            crate::report::warn_on_err(
+                "a timer",
+                scope.set_timeout_with_callback_and_timeout_and_arguments_0(&resolve, ms),
+            );
         }
     });
-    let _ = wasm_bindgen_futures::JsFuture::from(promise).await;
+    crate::report::warn_on_err(
+        "waiting",
+        wasm_bindgen_futures::JsFuture::from(promise).await,
+    );
 }

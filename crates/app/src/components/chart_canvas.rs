@@ -62,8 +62,10 @@ where
             return;
         };
         let area = backend.into_drawing_area();
-        let _ = area.fill(&WHITE);
-        match draw(&area) {
+        let cleared = area
+            .fill(&WHITE)
+            .map_err(|e| format!("The chart could not be cleared ({e})."));
+        match cleared.and_then(|()| draw(&area)) {
             Ok(map) => {
                 hover.set_value(Some(map));
                 set_error.set(None);
@@ -73,7 +75,9 @@ where
                 set_error.set(Some(message));
             }
         }
-        let _ = area.present();
+        if let Err(e) = area.present() {
+            set_error.set(Some(format!("The chart could not be shown ({e}).")));
+        }
         set_tip.set(None);
     });
 

@@ -19,8 +19,10 @@ pub fn route_from_location() -> Route {
 /// A new view: a history entry of its own, so Back returns to the last one.
 pub fn navigate(route: RwSignal<Route>, next: Route) {
     if let Ok(history) = window().history() {
-        let _ =
-            history.push_state_with_url(&wasm_bindgen::JsValue::NULL, "", Some(&next.to_hash()));
+        attend_runtime::report::warn_on_err(
+            "adding a history entry",
+            history.push_state_with_url(&wasm_bindgen::JsValue::NULL, "", Some(&next.to_hash())),
+        );
     }
     route.set(next);
 }
@@ -53,8 +55,10 @@ pub fn replace(route: RwSignal<Route>, next: Route) {
         return;
     }
     if let Ok(history) = window().history() {
-        let _ =
-            history.replace_state_with_url(&wasm_bindgen::JsValue::NULL, "", Some(&next.to_hash()));
+        attend_runtime::report::warn_on_err(
+            "updating the link",
+            history.replace_state_with_url(&wasm_bindgen::JsValue::NULL, "", Some(&next.to_hash())),
+        );
     }
     route.set(next);
 }

@@ -203,7 +203,10 @@ impl ModelStore {
     pub fn set_backend(&self, choice: BackendChoice, remember: bool) {
         if remember {
             if let Some(storage) = window().local_storage().ok().flatten() {
-                let _ = storage.set_item(BACKEND_KEY, choice.slug());
+                attend_runtime::report::warn_on_err(
+                    "remembering the backend",
+                    storage.set_item(BACKEND_KEY, choice.slug()),
+                );
             }
         }
         if self.backend.get_untracked() == choice {

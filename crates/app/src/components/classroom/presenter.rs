@@ -31,10 +31,16 @@ impl Presenter {
         Effect::new(move |_| {
             let on = presenter.on.get();
             if let Some(body) = document().body() {
-                let _ = body.class_list().toggle_with_force("presenter", on);
+                attend_runtime::report::warn_on_err(
+                    "switching presenter mode",
+                    body.class_list().toggle_with_force("presenter", on),
+                );
             }
             if let Some(s) = window().local_storage().ok().flatten() {
-                let _ = s.set_item(STORAGE_KEY, if on { "on" } else { "off" });
+                attend_runtime::report::warn_on_err(
+                    "remembering presenter mode",
+                    s.set_item(STORAGE_KEY, if on { "on" } else { "off" }),
+                );
             }
         });
         provide_context(presenter);

@@ -65,10 +65,16 @@ pub fn load() -> Theme {
 /// the choice; private browsing without storage still switches the page.
 pub fn apply(theme: Theme) {
     if let Some(root) = document().document_element() {
-        let _ = root.set_attribute("data-theme", theme.as_str());
+        attend_runtime::report::warn_on_err(
+            "switching the theme",
+            root.set_attribute("data-theme", theme.as_str()),
+        );
     }
     if let Some(s) = storage() {
-        let _ = s.set_item(STORAGE_KEY, theme.as_str());
+        attend_runtime::report::warn_on_err(
+            "remembering the theme",
+            s.set_item(STORAGE_KEY, theme.as_str()),
+        );
     }
 }
 

@@ -155,7 +155,10 @@ fn download_text(file: &str, text: &str, mime: &str) -> Result<(), String> {
     // The download reads the URL after the click returns; free it later.
     set_timeout(
         move || {
-            let _ = web_sys::Url::revoke_object_url(&url);
+            attend_runtime::report::warn_on_err(
+                "releasing the download link",
+                web_sys::Url::revoke_object_url(&url),
+            );
         },
         std::time::Duration::from_secs(10),
     );
