@@ -55,6 +55,12 @@ pub fn unpack(data: &JsValue) -> Result<(String, Vec<JsValue>), RuntimeError> {
     Ok((header, buffers))
 }
 
+/// A received message: its decoded header and its buffers.
+pub fn receive<T: DeserializeOwned>(data: &JsValue) -> Result<(T, Vec<JsValue>), RuntimeError> {
+    let (header, buffers) = unpack(data)?;
+    Ok((decode(&header)?, buffers))
+}
+
 /// A typed-array copy of `bytes`, owned by JS (so it can be transferred).
 pub fn bytes_to_js(bytes: &[u8]) -> Uint8Array {
     Uint8Array::from(bytes)

@@ -123,10 +123,7 @@ fn install_panic_report() {
 }
 
 fn on_message(data: &JsValue) {
-    let parsed = wire::unpack(data).and_then(|(header, buffers)| {
-        wire::decode::<ToWorker>(&header).map(|message| (message, buffers))
-    });
-    let (message, buffers) = match parsed {
+    let (message, buffers) = match wire::receive::<ToWorker>(data) {
         Ok(parsed) => parsed,
         Err(why) => {
             web_sys::console::error_1(&format!("Attend worker: {why}").into());

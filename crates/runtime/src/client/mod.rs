@@ -316,10 +316,7 @@ impl Inner {
         if !self.is_current(serial) {
             return;
         }
-        let parsed = wire::unpack(data).and_then(|(header, buffers)| {
-            wire::decode::<FromWorker>(&header).map(|message| (message, buffers))
-        });
-        let (message, buffers) = match parsed {
+        let (message, buffers) = match wire::receive::<FromWorker>(data) {
             Ok(parsed) => parsed,
             Err(why) => {
                 web_sys::console::error_1(&format!("Attend: {why}").into());
