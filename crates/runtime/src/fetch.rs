@@ -10,20 +10,14 @@ use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 use wasm_bindgen_futures::JsFuture;
 
+pub use crate::model_cache::{ModelCache, MODEL_CACHE};
+
 #[wasm_bindgen]
 extern "C" {
     /// The global `fetch`: `window.fetch` on a page, `self.fetch` in a worker.
     #[wasm_bindgen(js_name = fetch)]
     fn global_fetch(url: &str) -> Promise;
 }
-
-/// Name of the Cache API store that holds downloaded model files. Bump the
-/// version to make every visitor download their models again.
-pub const MODEL_CACHE: &str = "attend-models-v1";
-
-/// Header stored with each cached file: its length, to tell a complete copy
-/// from one the browser cut short.
-const LENGTH_HEADER: &str = "x-attend-bytes";
 
 /// Progress is reported at most this often, in bytes…
 pub const PROGRESS_EVERY_BYTES: u64 = 256 * 1024;
@@ -166,6 +160,33 @@ fn now_ms() -> f64 {
     js_sys::Date::now()
 }
 
+/// The most any weights file may be: a model whose weights are larger
+/// cannot fit a tab's WebAssembly memory (4 GiB, with room for the run).
+pub const MAX_WEIGHTS_BYTES: u64 = 3 << 29;
+
+/// The most any other model file may be (configs, vocabularies and
+/// tokenizers are kilobytes to a few megabytes).
+pub const MAX_METADATA_BYTES: u64 = 64 << 20;
+
+/// The most this page downloads (or reads from its cache) for `file`: a
+/// link to a model cannot start an unbounded download into the parsers.
+pub fn byte_cap(file: &str) -> u64 {
+    if file.ends_with(".safetensors") || file.ends_with(".bin") {
+        MAX_WEIGHTS_BYTES
+    } else {
+        MAX_METADATA_BYTES
+    }
+}
+
+/// The refusal of a `file` larger than its [`byte_cap`].
+fn too_large(file: &str, bytes: u64) -> FetchError {
+    FetchError::Failed(format!(
+        "{file} is larger than this page downloads ({} MiB or more; the most for this file is {} MiB)",
+        bytes >> 20,
+        byte_cap(file) >> 20
+    ))
+}
+
 /// Fetches `url` and returns its bytes, or a sentence saying what failed.
 /// No cache, no progress.
 pub async fn fetch_bytes(url: &str) -> Result<Vec<u8>, String> {
@@ -202,6 +223,11 @@ pub async fn download(
     let headers = response.headers();
     let header = |name: &str| headers.get(name).ok().flatten();
     let length = parse_length(header("content-length").as_deref());
+    if let Some(announced) = length.or(expected).filter(|&n| n > byte_cap(file)) {
+        // Not a byte read: the body is dropped unread.
+        drop(response.body().map(|body| body.cancel()));
+        return Err(too_large(file, announced));
+    }
     // A compressed transfer's Content-Length counts compressed bytes, and
     // cross-origin responses hide Content-Encoding: only a plain
     // same-origin length can be checked against what arrives.
@@ -221,7 +247,7 @@ pub async fn download(
 }
 
 /// Reads a response body chunk by chunk, with progress and cancellation.
-async fn read_body(
+pub(crate) async fn read_body(
     response: &web_sys::Response,
     file: &str,
     total: Option<u64>,
@@ -246,6 +272,10 @@ async fn read_body(
         })
     };
     report(0);
+    let cap = byte_cap(file);
+    if let Some(total) = total.filter(|&t| t > cap) {
+        return Err(too_large(file, total));
+    }
     let mut bytes: Vec<u8> = Vec::new();
     // With the size known the file streams into its final place: one
     // allocation, instead of doubling (and copying) as it grows.
@@ -283,6 +313,13 @@ async fn read_body(
                             "the download of {file} sent something that is not bytes"
                         ))
                     })?;
+                if bytes.len() as u64 + u64::from(value.length()) > cap {
+                    drop(reader.cancel());
+                    return Err(too_large(
+                        file,
+                        bytes.len() as u64 + u64::from(value.length()),
+                    ));
+                }
                 append(&mut bytes, &value, file)?;
                 if throttle.due(bytes.len() as u64, now_ms()) {
                     report(bytes.len() as u64);
@@ -310,94 +347,6 @@ fn append(bytes: &mut Vec<u8>, chunk: &Uint8Array, file: &str) -> Result<(), Fet
     bytes.resize(start + len, 0);
     chunk.copy_to(&mut bytes[start..]);
     Ok(())
-}
-
-/// The Cache API store of model files. Absent where the browser has no
-/// Cache API (plain http, some private modes); everything then downloads.
-pub struct ModelCache {
-    cache: web_sys::Cache,
-}
-
-impl ModelCache {
-    /// Opens [`MODEL_CACHE`], or None when the browser does not offer it.
-    pub async fn open() -> Option<Self> {
-        let storage = Reflect::get(&js_sys::global(), &JsValue::from_str("caches")).ok()?;
-        let storage: web_sys::CacheStorage = storage.dyn_into().ok()?;
-        let cache = JsFuture::from(storage.open(MODEL_CACHE)).await.ok()?;
-        Some(ModelCache {
-            cache: cache.dyn_into().ok()?,
-        })
-    }
-
-    /// The cached copy of `url`, complete and with the `expected` length if
-    /// given; a short or mismatched copy is deleted and counts as absent.
-    pub async fn get(
-        &self,
-        url: &str,
-        file: &str,
-        expected: Option<u64>,
-        watch: &Watch<'_>,
-    ) -> Result<Option<Vec<u8>>, FetchError> {
-        let Ok(found) = JsFuture::from(self.cache.match_with_str(url)).await else {
-            return Ok(None);
-        };
-        let Ok(response) = found.dyn_into::<web_sys::Response>() else {
-            return Ok(None);
-        };
-        let stored = parse_length(
-            response
-                .headers()
-                .get(LENGTH_HEADER)
-                .ok()
-                .flatten()
-                .as_deref(),
-        );
-        let bytes = match read_body(&response, file, stored, true, watch).await {
-            Ok(bytes) => bytes,
-            Err(FetchError::Cancelled) => return Err(FetchError::Cancelled),
-            Err(_) => {
-                self.delete(url).await;
-                return Ok(None);
-            }
-        };
-        let got = Some(bytes.len() as u64);
-        if stored != got || expected.is_some_and(|e| Some(e) != got) {
-            self.delete(url).await;
-            return Ok(None);
-        }
-        Ok(Some(bytes))
-    }
-
-    /// Stores `bytes` as the response for `url`.
-    pub async fn put(&self, url: &str, bytes: &[u8]) -> Result<(), String> {
-        let headers = web_sys::Headers::new().map_err(|e| js_error_text(&e))?;
-        crate::report::warn_on_err(
-            "a cache header",
-            headers.set("content-type", "application/octet-stream"),
-        );
-        crate::report::warn_on_err(
-            "a cache header",
-            headers.set(LENGTH_HEADER, &bytes.len().to_string()),
-        );
-        let init = web_sys::ResponseInit::new();
-        init.set_status(200);
-        init.set_headers(&headers);
-        let body = Uint8Array::from(bytes);
-        let response = web_sys::Response::new_with_opt_buffer_source_and_init(Some(&body), &init)
-            .map_err(|e| js_error_text(&e))?;
-        JsFuture::from(self.cache.put_with_str(url, &response))
-            .await
-            .map(|_| ())
-            .map_err(|e| js_error_text(&e))
-    }
-
-    /// Forgets `url` (ignoring failures: the worst case is a refetch).
-    pub async fn delete(&self, url: &str) {
-        crate::report::warn_on_err(
-            "removing a cached file",
-            JsFuture::from(self.cache.delete_with_str(url)).await,
-        );
-    }
 }
 
 /// Fetches `url`: from the cache when a complete copy is there, otherwise
@@ -472,6 +421,26 @@ mod tests {
         assert_eq!(
             e.to_string(),
             "the server refused to send config.json (HTTP 500)"
+        );
+    }
+
+    #[test]
+    fn weights_may_be_large_and_everything_else_small() {
+        assert_eq!(byte_cap("model.safetensors"), 1_610_612_736);
+        assert_eq!(byte_cap("model.f16.safetensors"), MAX_WEIGHTS_BYTES);
+        assert_eq!(byte_cap("pytorch_model.bin"), MAX_WEIGHTS_BYTES);
+        for file in [
+            "config.json",
+            "tokenizer.json",
+            "vocab.txt",
+            "manifest.json",
+        ] {
+            assert_eq!(byte_cap(file), 67_108_864, "{file}");
+        }
+        let refusal = too_large("config.json", 3 << 30).to_string();
+        assert_eq!(
+            refusal,
+            "config.json is larger than this page downloads (3072 MiB or more; the most for this file is 64 MiB)"
         );
     }
 }

@@ -5,6 +5,7 @@
 //! `postMessage`'s transfer list — attention maps of long inputs are
 //! megabytes, far too big to go through JSON.
 
+use crate::head_summary::HeadSummary;
 pub use attend_core::Backend;
 use serde::{Deserialize, Serialize};
 
@@ -245,6 +246,10 @@ pub struct RunMeta {
     /// Present when the run asked for one layer's Q, K, V.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub qkv: Option<QkvMeta>,
+    /// Every head measured, and the ones worth a look (from the worker, so
+    /// that the page computes none of it).
+    #[serde(default)]
+    pub head_summary: HeadSummary,
 }
 
 fn cpu() -> Backend {

@@ -161,6 +161,7 @@ mod tests {
                     heads: 12,
                     head_dim: 32,
                 }),
+                head_summary: Default::default(),
             },
         });
         round_trip(FromWorker::Backend {

@@ -11,6 +11,7 @@
 use crate::calibration::Plan;
 use crate::fetch::{FileProgress, Watch};
 use crate::gpu_worker;
+use crate::head_summary::HeadSummary;
 use crate::loader::{self, LoadError, Loaded};
 use crate::protocol::{
     Backend, BackendChoice, FromWorker, QkvMeta, RunMeta, ToWorker, TokenizerKind,
@@ -493,6 +494,12 @@ fn post_result(request_id: u64, ran: Ran, notice: Option<String>, qkv: Option<at
         shape.first().copied().unwrap_or(0),
         shape.get(1).copied().unwrap_or(0),
     );
+    // A summary that cannot be made (never seen: the shapes were checked)
+    // leaves the page without recommendations, not without a map.
+    let head_summary = HeadSummary::of(&out, layers, heads).unwrap_or_else(|e| {
+        web_sys::console::warn_1(&format!("Attend: heads not measured: {e}").into());
+        HeadSummary::default()
+    });
     let attentions = Float32Array::from(out.attentions.data());
     let embedding = Float32Array::from(&out.embedding[..]);
     let mut buffers = vec![attentions, embedding];
@@ -517,6 +524,7 @@ fn post_result(request_id: u64, ran: Ran, notice: Option<String>, qkv: Option<at
         backend,
         backend_notice: notice,
         qkv: qkv_meta,
+        head_summary,
     };
     let refs: Vec<&wasm_bindgen::JsValue> = buffers.iter().map(|b| b.as_ref()).collect();
     post(&FromWorker::Result { request_id, meta }, &refs);

@@ -14,7 +14,67 @@ pub fn site(root: &Path) -> Result<()> {
             .args(["build", "--release"])
             .current_dir(root),
     )?;
-    report_wasm_size(&root.join("dist"))
+    let dist = root.join("dist");
+    crate::wasm_opt::optimise(root, &dist)?;
+    let version = stamp_service_worker(&dist)?;
+    println!("    service worker: version {version}");
+    report_wasm_size(&dist)
+}
+
+/// What the service worker installs for one version: every file of the
+/// site but the models (kept by the model worker's own cache) and the
+/// benchmark page; the start page as `./`.
+fn app_files(dist: &Path) -> Result<Vec<(String, Vec<u8>)>> {
+    let mut files = Vec::new();
+    for entry in std::fs::read_dir(dist).context("reading dist/")? {
+        let entry = entry?;
+        let name = entry.file_name().to_string_lossy().into_owned();
+        if !entry.file_type()?.is_file() || name.starts_with("bench.") || name == "sw.js" {
+            continue;
+        }
+        let bytes = std::fs::read(entry.path())?;
+        let url = if name == "index.html" {
+            "./".to_string()
+        } else {
+            name
+        };
+        files.push((url, bytes));
+    }
+    files.sort();
+    Ok(files)
+}
+
+/// Writes the version (a hash of every app file) and the file list into
+/// `dist/sw.js`; returns the version.
+pub fn stamp_service_worker(dist: &Path) -> Result<String> {
+    use sha2::{Digest, Sha256};
+    let files = app_files(dist)?;
+    let mut hash = Sha256::new();
+    for (url, bytes) in &files {
+        hash.update(url.as_bytes());
+        hash.update((bytes.len() as u64).to_le_bytes());
+        hash.update(bytes);
+    }
+    let digest = hash.finalize();
+    let version: String = digest[..8].iter().map(|b| format!("{b:02x}")).collect();
+    let path = dist.join("sw.js");
+    let source = std::fs::read_to_string(&path).context("reading dist/sw.js")?;
+    let urls: Vec<&str> = files.iter().map(|(url, _)| url.as_str()).collect();
+    std::fs::write(&path, stamp(&source, &version, &urls)?).context("writing dist/sw.js")?;
+    Ok(version)
+}
+
+/// `source` with its `VERSION` and `APP_FILES` lines filled in.
+fn stamp(source: &str, version: &str, files: &[&str]) -> Result<String> {
+    const VERSION_LINE: &str = "const VERSION = \"dev\";";
+    const FILES_LINE: &str = "const APP_FILES = [];";
+    if !source.contains(VERSION_LINE) || !source.contains(FILES_LINE) {
+        anyhow::bail!("sw.js has no `{VERSION_LINE}` and `{FILES_LINE}` lines to fill in");
+    }
+    let list = serde_json::to_string(files)?;
+    Ok(source
+        .replacen(VERSION_LINE, &format!("const VERSION = \"{version}\";"), 1)
+        .replacen(FILES_LINE, &format!("const APP_FILES = {list};"), 1))
 }
 
 /// Raw, gzip and brotli size of one file: what a phone on weak Wi-Fi pays
@@ -81,4 +141,65 @@ pub fn report_wasm_size(dist: &Path) -> Result<()> {
         mib(total(|s| s.brotli_bytes))
     );
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_service_worker_gets_its_version_and_files() {
+        let source = "// x\nconst VERSION = \"dev\";\nconst APP_FILES = [];\nconst CACHE = 1;\n";
+        let stamped = stamp(source, "0123abcd", &["./", "attend-app.js"]).unwrap();
+        assert_eq!(
+            stamped,
+            "// x\nconst VERSION = \"0123abcd\";\nconst APP_FILES = [\"./\",\"attend-app.js\"];\nconst CACHE = 1;\n"
+        );
+        assert!(stamp("const VERSION = 1;", "v", &[]).is_err());
+    }
+
+    #[test]
+    fn the_version_follows_the_files() {
+        let dir = std::env::temp_dir().join(format!("attend-sw-{}", std::process::id()));
+        std::fs::create_dir_all(dir.join("models")).unwrap();
+        std::fs::write(
+            dir.join("sw.js"),
+            "const VERSION = \"dev\";\nconst APP_FILES = [];\n",
+        )
+        .unwrap();
+        std::fs::write(dir.join("index.html"), "<html>").unwrap();
+        std::fs::write(dir.join("bench.html"), "bench").unwrap();
+        std::fs::write(dir.join("a.wasm"), "one").unwrap();
+        let files: Vec<String> = app_files(&dir)
+            .unwrap()
+            .into_iter()
+            .map(|(u, _)| u)
+            .collect();
+        assert_eq!(files, ["./", "a.wasm"]);
+        let first = stamp_service_worker(&dir).unwrap();
+        std::fs::write(
+            dir.join("sw.js"),
+            "const VERSION = \"dev\";\nconst APP_FILES = [];\n",
+        )
+        .unwrap();
+        assert_eq!(
+            stamp_service_worker(&dir).unwrap(),
+            first,
+            "same files, same version"
+        );
+        std::fs::write(dir.join("a.wasm"), "two").unwrap();
+        std::fs::write(
+            dir.join("sw.js"),
+            "const VERSION = \"dev\";\nconst APP_FILES = [];\n",
+        )
+        .unwrap();
+        assert_ne!(
+            stamp_service_worker(&dir).unwrap(),
+            first,
+            "a changed file, a new version"
+        );
+        let sw = std::fs::read_to_string(dir.join("sw.js")).unwrap();
+        assert!(sw.contains(r#"const APP_FILES = ["./","a.wasm"];"#), "{sw}");
+        std::fs::remove_dir_all(&dir).unwrap();
+    }
 }

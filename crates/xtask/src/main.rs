@@ -17,6 +17,7 @@ mod replica;
 mod server;
 mod test;
 mod tools;
+mod wasm_opt;
 
 use anyhow::{bail, Context, Result};
 use std::path::PathBuf;

@@ -12,6 +12,7 @@ mod attention_view;
 mod checks;
 mod driver;
 mod page;
+pub mod static_server;
 
 pub use attention_view::{open_table, table_cells, type_text};
 pub use checks::{
@@ -20,8 +21,10 @@ pub use checks::{
 };
 pub use driver::{Browser, Element};
 pub use page::{
-    app_url, encode_uri_component, open_app, open_app_and_reload, open_bench_page, screenshot_dir,
+    app_url, confirm_other_host, encode_uri_component, host_of, open_app, open_app_and_reload,
+    open_bench_page, screenshot_dir,
 };
+pub use static_server::StoppableServer;
 
 /// The sentence the Hub-layout test types; `cargo xtask test` asks the CLI
 /// for its attentions on the same model beforehand.

@@ -43,6 +43,36 @@ pub fn open_app_and_reload(
     Ok(())
 }
 
+/// The host part (`host[:port]`) of an absolute URL.
+pub fn host_of(url: &str) -> &str {
+    let rest = url.split_once("://").map_or(url, |(_, rest)| rest);
+    rest.split('/').next().unwrap_or_default()
+}
+
+/// A `model=` link to another host asks first: checks that the question
+/// names `model_url`'s host and that nothing is loading yet, then says yes.
+pub fn confirm_other_host(browser: &Browser, model_url: &str) -> Result<()> {
+    let question = browser.wait_for(&testid("model-confirm"), Duration::from_secs(60))?;
+    let host = browser.text(&browser.find(&testid("model-confirm-host"))?)?;
+    anyhow::ensure!(
+        host == host_of(model_url),
+        "the question names {host:?}, the link's host is {:?}",
+        host_of(model_url)
+    );
+    anyhow::ensure!(
+        browser.find_all(&testid("model-loading"))?.is_empty()
+            && browser.find_all(&testid("model-ready"))?.is_empty(),
+        "the model started loading before the reader agreed"
+    );
+    let text = browser.text(&question)?;
+    anyhow::ensure!(
+        text.contains(model_url),
+        "the question does not show the full address: {text:?}"
+    );
+    browser.click(&browser.find(&testid("model-confirm-load"))?)?;
+    Ok(())
+}
+
 /// Opens `bench.html` under `base_url` and waits for `window.attendReady`;
 /// returns what the page says it loaded.
 pub fn open_bench_page(browser: &Browser, base_url: &str) -> Result<String> {

@@ -5,7 +5,7 @@
 //! model still loads and answers afterwards in the same page.
 
 use anyhow::{bail, Context, Result};
-use attend_e2e::{open_app, testid, type_text, Browser, BAD_MODELS};
+use attend_e2e::{confirm_other_host, open_app, testid, type_text, Browser, BAD_MODELS};
 use std::time::Duration;
 
 const WAIT: Duration = Duration::from_secs(120);
@@ -25,6 +25,7 @@ fn each_bad_checkpoint_says_what_is_wrong_and_the_default_model_still_works() ->
             ),
             "attention",
         )?;
+        confirm_other_host(&browser, &url)?;
         let message = browser.wait_until(&format!("the message for {case}"), WAIT, || {
             let found = browser.find_all(&testid("model-error"))?;
             match found.first() {

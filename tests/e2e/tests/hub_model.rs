@@ -6,7 +6,8 @@
 
 use anyhow::{bail, Context, Result};
 use attend_e2e::{
-    open_app, open_table, screenshot_dir, table_cells, testid, Browser, HUB_MODEL_TEXT,
+    confirm_other_host, open_app, open_table, screenshot_dir, table_cells, testid, Browser,
+    HUB_MODEL_TEXT,
 };
 use serde_json::Value;
 use std::time::Duration;
@@ -60,6 +61,7 @@ fn a_hub_layout_bert_from_another_origin_matches_the_cli() -> Result<()> {
         ),
         "attention",
     )?;
+    confirm_other_host(&browser, &model_url)?;
     browser.wait_for(&testid("model-ready"), MODEL_WAIT)?;
     let twelve: Vec<String> = (0..12).map(|i| i.to_string()).collect();
     assert_eq!(

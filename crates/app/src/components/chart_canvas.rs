@@ -6,14 +6,14 @@
 //! `data-summary` exposes what was drawn so tests can read it instead of
 //! pixels.
 
+use super::page_canvas::PageCanvas;
 use attend_charts::HoverMap;
 use leptos::html;
 use leptos::prelude::*;
 use plotters::coord::Shift;
 use plotters::prelude::*;
-use plotters_canvas::CanvasBackend;
 
-pub type CanvasArea = DrawingArea<CanvasBackend, Shift>;
+pub type CanvasArea = DrawingArea<PageCanvas, Shift>;
 
 /// Canvas size in CSS pixels; the backing store is scaled by the device
 /// pixel ratio so that text stays sharp on a projector or a phone.
@@ -57,7 +57,7 @@ where
         let scale = window().device_pixel_ratio().clamp(1.0, 3.0);
         canvas.set_width((width_px as f64 * scale) as u32);
         canvas.set_height((height_px as f64 * scale) as u32);
-        let Some(backend) = CanvasBackend::with_canvas_object(canvas) else {
+        let Some(backend) = PageCanvas::new(canvas) else {
             set_error.set(Some("This browser cannot draw on a canvas.".into()));
             return;
         };

@@ -5,4 +5,6 @@ pub mod backend_panel;
 pub mod chart_canvas;
 pub mod classroom;
 pub mod model_badge;
+pub mod page_canvas;
+mod rect_batch;
 pub mod term_link;

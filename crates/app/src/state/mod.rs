@@ -1,4 +1,6 @@
 //! State shared by the whole app: the model store (the loaded model, its
-//! results and the backend) lives here, once, in Leptos context.
+//! results and the backend) lives here, once, in Leptos context, with the
+//! reader's consent to models from other hosts.
 
+pub mod model_consent;
 pub mod model_store;

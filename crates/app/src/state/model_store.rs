@@ -1,6 +1,7 @@
 //! The loaded model, shared by every section that uses it: one worker for
 //! the whole app, so moving between sections never reloads the weights.
 
+use super::model_consent::ModelConsent;
 use attend_runtime::client::{AttentionResult, ClientEvent, ModelClient};
 pub use attend_runtime::fetch::FileProgress;
 use attend_runtime::protocol::{BackendChoice, BackendStatus, ModelInfo, TokenizerKind};
@@ -83,6 +84,8 @@ pub struct ModelStore {
     pub backend_status: RwSignal<BackendStatus>,
     /// The last backend notice (a fallback, a bad link), until dismissed.
     pub backend_notice: RwSignal<Option<String>>,
+    /// Which models from other hosts the reader agreed to load.
+    pub consent: ModelConsent,
 }
 
 /// Where the backend setting is remembered between visits.
@@ -100,6 +103,7 @@ impl ModelStore {
             backend: RwSignal::new(stored_backend().unwrap_or_default()),
             backend_status: RwSignal::new(BackendStatus::default()),
             backend_notice: RwSignal::new(None),
+            consent: ModelConsent::new(),
         }
     }
 

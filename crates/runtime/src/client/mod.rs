@@ -29,6 +29,39 @@ use web_sys::{ErrorEvent, Event, MessageEvent, Worker};
 /// The worker's script, next to `index.html`.
 pub const WORKER_SCRIPT: &str = "model-worker.js";
 
+/// Where `boot.js` leaves the model worker it started before the app's own
+/// WebAssembly was loaded (so that the worker's download and compilation
+/// overlap the app's): `{ worker, messages: [], errors: [] }`.
+const EARLY_WORKER: &str = "attendEarlyWorker";
+
+/// The worker boot.js started, with what it said so far; taken once.
+struct EarlyWorker {
+    worker: Worker,
+    messages: (js_sys::Array, js_sys::Array),
+}
+
+fn early_worker() -> Option<EarlyWorker> {
+    let global = js_sys::global();
+    let key = JsValue::from_str(EARLY_WORKER);
+    let early = js_sys::Reflect::get(&global, &key).ok()?;
+    if early.is_undefined() || early.is_null() {
+        return None;
+    }
+    // Taken: a second client (after a crash) starts its own.
+    crate::report::warn_on_err(
+        "forgetting the early worker",
+        js_sys::Reflect::delete_property(global.unchecked_ref::<js_sys::Object>(), &key),
+    );
+    let field = |name: &str| js_sys::Reflect::get(&early, &JsValue::from_str(name)).ok();
+    let worker: Worker = field("worker")?.dyn_into().ok()?;
+    let messages: js_sys::Array = field("messages")?.dyn_into().ok()?;
+    let errors: js_sys::Array = field("errors")?.dyn_into().ok()?;
+    Some(EarlyWorker {
+        worker,
+        messages: (messages, errors),
+    })
+}
+
 /// What the client reports to the UI.
 #[derive(Clone, Debug, PartialEq)]
 pub enum ClientEvent {
@@ -127,8 +160,27 @@ impl ModelClient {
             serials: Cell::new(0),
             backend: Cell::new(BackendChoice::Auto),
         });
-        let handle = Inner::start_worker(&inner)?;
+        let early = early_worker();
+        let adopted = early.is_some();
+        let (handle, replay) = match early {
+            Some(early) => (Inner::attach(&inner, early.worker), Some(early.messages)),
+            None => (Inner::start_worker(&inner)?, None),
+        };
+        let serial = handle.serial;
         inner.state.borrow_mut().worker = Some(handle);
+        // What the early worker said before anyone listened (its `started`,
+        // or why it could not start), in order.
+        if let Some((messages, errors)) = replay {
+            for message in messages.iter() {
+                inner.on_message(serial, &message);
+            }
+            if let Some(error) = errors.iter().next() {
+                inner.on_worker_error(serial, error.as_string().as_deref());
+            }
+        }
+        if adopted {
+            web_sys::console::debug_1(&"Attend: adopted the model worker boot.js started".into());
+        }
         Ok(ModelClient { inner })
     }
 
@@ -196,6 +248,11 @@ impl Inner {
     fn start_worker(this: &Rc<Inner>) -> Result<WorkerHandle, RuntimeError> {
         let worker = Worker::new(WORKER_SCRIPT)
             .map_err(|e| RuntimeError::WorkerStart(Some(crate::fetch::js_error_text(&e))))?;
+        Ok(Inner::attach(this, worker))
+    }
+
+    /// Listens to `worker` as this client's current worker.
+    fn attach(this: &Rc<Inner>, worker: Worker) -> WorkerHandle {
         let serial = this.serials.get() + 1;
         this.serials.set(serial);
         let weak: Weak<Inner> = Rc::downgrade(this);
@@ -215,12 +272,12 @@ impl Inner {
         });
         worker.set_onmessage(Some(onmessage.as_ref().unchecked_ref()));
         worker.set_onerror(Some(onerror.as_ref().unchecked_ref()));
-        Ok(WorkerHandle {
+        WorkerHandle {
             worker,
             serial,
             _onmessage: onmessage,
             _onerror: onerror,
-        })
+        }
     }
 
     fn is_current(&self, serial: u64) -> bool {

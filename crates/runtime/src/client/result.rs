@@ -166,6 +166,7 @@ pub fn example_meta(tokens: usize, layers: usize, heads: usize) -> RunMeta {
         backend: crate::protocol::Backend::Cpu,
         backend_notice: None,
         qkv: None,
+        head_summary: Default::default(),
     }
 }
 

@@ -7,12 +7,14 @@ mod model_panel;
 mod prose;
 mod recommend;
 pub mod state;
+mod stored_models;
 mod table;
 mod views;
 
 use crate::lesson::Section;
 use crate::platform::navigation::{self, current_route};
 use crate::platform::route::Route;
+use crate::state::model_consent::ModelDecision;
 use crate::state::model_store::{LoadRequest, ModelStore};
 use leptos::prelude::*;
 use state::{AttentionState, View};
@@ -75,13 +77,29 @@ pub fn AttentionSection() -> impl IntoView {
     });
 
     // Load the model the link names (the default one unless `model=`).
+    // A model on another host waits for the reader's yes (see
+    // `state::model_consent`); other schemes are refused with a notice.
     let source = Memo::new(move |_| state.with(|s| (s.model.clone(), s.weights)));
     Effect::new(move |_| {
         let (model, weights) = source.get();
+        if model.is_none() {
+            store.consent.dismiss();
+        }
         let request = match model {
-            Some(base) => LoadRequest::Url {
-                base,
-                weights: None,
+            Some(base) => match store.consent.decide(&base) {
+                ModelDecision::Load => LoadRequest::Url {
+                    base,
+                    weights: None,
+                },
+                ModelDecision::Ask(_) => return,
+                ModelDecision::Refuse(why) => {
+                    add_notices(
+                        notices,
+                        vec![format!("The link's model was not loaded: {why}.")],
+                    );
+                    Setter::new(state).apply(|s| s.model = None);
+                    return;
+                }
             },
             None if store.has_local_model() => return,
             None => LoadRequest::Url {

@@ -15,6 +15,7 @@ pub fn ModelPanel() -> impl IntoView {
     let store = ModelStore::get();
     view! {
         <section class="model-panel" data-testid="model-panel" aria-live="polite">
+            <ConfirmOtherHost />
             {move || match store.status.get() {
                 ModelStatus::Idle => view! { <p>"The model loads when this section opens."</p> }.into_any(),
                 ModelStatus::Loading(files) => view! { <Progress files=files /> }.into_any(),
@@ -38,7 +39,43 @@ pub fn ModelPanel() -> impl IntoView {
                 <summary>"Use another model"</summary>
                 <ModelPicker />
             </details>
+            <super::stored_models::StoredModels />
         </section>
+    }
+}
+
+/// A link's model on another host: shown, and loaded only on a yes.
+#[component]
+fn ConfirmOtherHost() -> impl IntoView {
+    let store = ModelStore::get();
+    let state = Memo::new(move |_| AttentionState::from_route(&current_route().get()).0);
+    let update = Setter::new(state);
+    move || {
+        store.consent.awaiting.get().map(|waiting| {
+            let base = waiting.base.clone();
+            view! {
+                <div class="notice" role="alertdialog" aria-labelledby="model-confirm-title" data-testid="model-confirm">
+                    <p id="model-confirm-title">
+                        "This link asks to load a model from "<strong data-testid="model-confirm-host">{waiting.host.clone()}</strong>
+                        ", another site."
+                    </p>
+                    <p class="url"><code>{waiting.base.clone()}</code></p>
+                    <p>{format!(
+                        "Its files download from that site, which sees your address. The sizes show as the download starts; a weights file over {} MiB or any other file over {} MiB is refused.",
+                        attend_runtime::fetch::MAX_WEIGHTS_BYTES >> 20,
+                        attend_runtime::fetch::MAX_METADATA_BYTES >> 20
+                    )}</p>
+                    <button data-testid="model-confirm-load" on:click=move |_| store.consent.confirm(&base)>
+                        {format!("Load from {}", waiting.host)}
+                    </button>
+                    " "
+                    <button data-testid="model-confirm-default" on:click=move |_| {
+                        store.consent.dismiss();
+                        update.apply(|s| s.model = None);
+                    }>"Use the default model"</button>
+                </div>
+            }
+        })
     }
 }
 
@@ -97,6 +134,8 @@ fn ModelPicker() -> impl IntoView {
             <button data-testid="model-url-load" on:click=move |_| {
                 let base = url.get_untracked().trim().to_string();
                 if !base.is_empty() {
+                    // Typed by the reader: that is their yes.
+                    store.consent.confirm(&base);
                     update.apply(|s| s.model = Some(base));
                 }
             }>"Load"</button>

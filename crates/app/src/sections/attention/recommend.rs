@@ -1,47 +1,28 @@
 //! "Heads worth a look": every head of the current result measured as in
-//! Clark et al. (2019) and ranked; a click opens the head.
+//! Clark et al. (2019) and ranked (by the worker); a click opens the head.
 
-use super::displayed::Maps;
 use super::state::{AttentionState, View};
 use super::Setter;
 use crate::state::model_store::ModelStore;
-use attend_core::analysis::{head_stats, rank_heads};
-use attend_core::attention::Matrix;
 use leptos::prelude::*;
-
-const SHOWN: usize = 6;
 
 #[component]
 pub fn Recommendations(state: Memo<AttentionState>, update: Setter) -> impl IntoView {
     let store = ModelStore::get();
-    let ranked = move || {
+    // Measured in the worker with the forward pass (see
+    // `attend_runtime::head_summary`); read here, never recomputed. A memo,
+    // so the two places that show it share one read.
+    let ranked = Memo::new(move |_| {
         let s = state.get();
         let r = store.result_for(&s.text, s.pair.as_deref())?;
-        let maps = Maps {
-            tokens: &r.meta.tokens,
-            attentions: &r.attentions,
-            layers: r.meta.layers,
-            heads: r.meta.heads,
-        };
-        let layers: Vec<Vec<Matrix>> = (0..maps.layers)
-            .map(|l| {
-                (0..maps.heads)
-                    .map(|h| maps.head(l, h))
-                    .collect::<Result<Vec<_>, _>>()
-            })
-            .collect::<Result<_, _>>()
-            .ok()?;
-        let current = layers
-            .get(s.layer)
-            .and_then(|l| l.get(s.head))
-            .and_then(|m| head_stats(m, &r.meta.tokens).ok());
-        let ranked = rank_heads(&layers, &r.meta.tokens).ok()?;
-        Some((current, ranked))
-    };
+        let summary = &r.meta.head_summary;
+        let current = summary.head(s.layer, s.head, r.meta.heads).copied();
+        Some((current, summary.top.clone()))
+    });
     view! {
         <section class="recommend" data-testid="recommendations">
             <h2>"What is this head doing?"</h2>
-            {move || ranked().and_then(|(current, _)| current).map(|stats| {
+            {move || ranked.get().and_then(|(current, _)| current).map(|stats| {
                 let labels: Vec<String> = stats.labels().iter().map(|l| l.to_string()).collect();
                 view! {
                     <p data-testid="current-head-stats">
@@ -55,7 +36,7 @@ pub fn Recommendations(state: Memo<AttentionState>, update: Setter) -> impl Into
             <h2>"Heads worth a look"</h2>
             <p>"Ranked by how little they park on [CLS]/[SEP]/punctuation, how little they just look next door, and how focused they are. The numbers behind each reason are shown."</p>
             <ol class="recommend-list">
-                {move || ranked().map(|(_, list)| list.into_iter().take(SHOWN).map(|rec| {
+                {move || ranked.get().map(|(_, list)| list.into_iter().map(|rec| {
                     let (layer, head) = (rec.layer, rec.head);
                     view! {
                         <li>

@@ -1,0 +1,248 @@
+//! The site as a host serves it, and after the host is gone: the content
+//! security policy is on and nothing breaks it; a link naming a model on
+//! another host, or something that is no address, loads nothing by itself;
+//! after one visit the app and its model work with the server stopped.
+
+use anyhow::{bail, ensure, Context, Result};
+use attend_e2e::{open_app, testid, type_text, Browser, StoppableServer};
+use std::path::PathBuf;
+use std::time::Duration;
+
+const WAIT: Duration = Duration::from_secs(120);
+
+fn dist() -> Result<PathBuf> {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        .join("../../dist")
+        .canonicalize()
+        .context("dist/ is missing: run the end-to-end tests with `cargo xtask test`")
+}
+
+fn wait_map(browser: &Browser, text: &str) -> Result<()> {
+    browser.wait_until(&format!("the map of {text:?}"), WAIT, || {
+        let view = browser.find(&testid("attention-view"))?;
+        let ready = browser.attr(&view, "data-ready")?.as_deref() == Some("true");
+        let shown = browser.attr(&view, "data-text")?.unwrap_or_default();
+        Ok((ready && shown == text).then_some(()))
+    })
+}
+
+#[test]
+fn the_policy_is_on_and_the_page_has_no_inline_script() -> Result<()> {
+    let browser = Browser::start(1280, 900)?;
+    open_app(&browser, "#/attention", "attention")?;
+    browser.wait_for(&testid("model-ready"), WAIT)?;
+    let page = browser.execute(
+        "const meta = document.querySelector('meta[http-equiv=Content-Security-Policy]');
+         return {
+           policy: meta ? meta.content : '',
+           inline: Array.from(document.scripts).filter(s => !s.src).length,
+         };",
+        vec![],
+    )?;
+    let policy = page["policy"].as_str().unwrap_or_default();
+    for directive in [
+        "script-src 'self' 'wasm-unsafe-eval'",
+        "object-src 'none'",
+        "base-uri 'none'",
+    ] {
+        ensure!(
+            policy.contains(directive),
+            "the policy {policy:?} lacks {directive:?}"
+        );
+    }
+    ensure!(page["inline"].as_u64() == Some(0), "inline scripts: {page}");
+    // The policy holds: a script the page did not ship is refused (and the
+    // browser says so, which is what any violation would look like).
+    let injected = browser.execute(
+        "const s = document.createElement('script');
+         s.textContent = 'window.__attendInjected = true;';
+         document.head.append(s);
+         return window.__attendInjected === true;",
+        vec![],
+    )?;
+    ensure!(
+        injected == serde_json::Value::Bool(false),
+        "an inline script ran"
+    );
+    let refused = browser.console_errors()?;
+    ensure!(
+        refused
+            .iter()
+            .any(|e| e.contains("Content Security Policy")),
+        "no report of the refused script: {refused:?}"
+    );
+    // Everything else the app does (typing, the views) breaks no rule.
+    type_text(&browser, "The policy lets the model run.")?;
+    wait_map(&browser, "The policy lets the model run.")?;
+    for view in ["lines", "model", "mean", "rollout"] {
+        browser.click(&browser.find(&testid(&format!("view-{view}")))?)?;
+    }
+    browser.assert_no_console_errors()
+}
+
+#[test]
+fn links_to_other_hosts_or_other_schemes_load_nothing_by_themselves() -> Result<()> {
+    let browser = Browser::start(1280, 900)?;
+    // Nothing listens there: a load that started anyway would fail loudly.
+    let elsewhere = "http://127.0.0.1:9/models/bert/";
+    open_app(
+        &browser,
+        &format!(
+            "#/attention?model={}",
+            attend_e2e::encode_uri_component(elsewhere)
+        ),
+        "attention",
+    )?;
+    browser.wait_for(&testid("model-confirm"), WAIT)?;
+    let host = browser.text(&browser.find(&testid("model-confirm-host"))?)?;
+    ensure!(host == "127.0.0.1:9", "the question names {host:?}");
+    std::thread::sleep(Duration::from_secs(2));
+    ensure!(
+        browser.find_all(&testid("model-loading"))?.is_empty()
+            && browser.find_all(&testid("model-error"))?.is_empty(),
+        "the model started loading before the reader agreed"
+    );
+    // No: the default model loads instead, and the link forgets the other one.
+    browser.click(&browser.find(&testid("model-confirm-default"))?)?;
+    browser.wait_for(&testid("model-ready"), WAIT)?;
+    let url = browser.current_url()?;
+    ensure!(
+        !url.contains("model="),
+        "the link still names the model: {url}"
+    );
+
+    // A scheme that is no download at all is refused with a notice.
+    open_app(
+        &browser,
+        "#/attention?model=javascript%3Aalert(1)%2F%2F",
+        "attention",
+    )?;
+    let notice = browser.wait_for(&testid("attention-notices"), WAIT)?;
+    let text = browser.text(&notice)?;
+    ensure!(text.contains("javascript:"), "the notice says {text:?}");
+    ensure!(browser.find_all(&testid("model-confirm"))?.is_empty());
+    browser.assert_no_console_errors()
+}
+
+#[test]
+fn after_one_visit_the_app_and_its_model_work_with_the_server_gone() -> Result<()> {
+    let server = StoppableServer::start(&dist()?)?;
+    let url = server.url.clone();
+    let browser = Browser::start(1280, 900)?;
+    browser.goto(&format!("{url}#/attention"))?;
+    browser.wait_for(&testid("model-ready"), Duration::from_secs(240))?;
+    // The service worker has installed this version and controls the page
+    // (the first visit is not controlled; a reload is).
+    browser.set_script_timeout(WAIT)?;
+    let ready = browser.execute_async(
+        "const done = arguments[arguments.length - 1];
+         navigator.serviceWorker.ready.then(() => done(true), (e) => done(String(e)));",
+        vec![],
+    )?;
+    ensure!(
+        ready == serde_json::Value::Bool(true),
+        "no service worker: {ready}"
+    );
+    browser.refresh()?;
+    browser.wait_for(&testid("model-ready"), WAIT)?;
+    let controlled = browser.execute("return !!navigator.serviceWorker.controller;", vec![])?;
+    ensure!(
+        controlled == serde_json::Value::Bool(true),
+        "the page is not controlled"
+    );
+
+    server.stop()?;
+    // Really gone: a request past the service worker fails.
+    if ureq_get(&url).is_ok() {
+        bail!("the server still answers after being stopped");
+    }
+    browser.refresh()?;
+    browser.wait_for(&testid("section-attention"), WAIT)?;
+    let ready = browser.wait_for(&testid("model-ready"), WAIT)?;
+    let from = browser.text(&ready)?;
+    let text = "Offline, the model still answers.";
+    type_text(&browser, text)?;
+    wait_map(&browser, text)?;
+    eprintln!("offline: {from}");
+    Ok(())
+}
+
+fn ureq_get(url: &str) -> Result<()> {
+    let agent = ureq::AgentBuilder::new()
+        .timeout(Duration::from_secs(3))
+        .build();
+    agent.get(url).call()?;
+    Ok(())
+}
+
+#[test]
+fn a_crash_in_the_page_says_so_and_offers_a_reload() -> Result<()> {
+    let browser = Browser::start(1280, 900)?;
+    open_app(&browser, "#/attention", "attention")?;
+    ensure!(browser.find_all(&testid("crash-banner"))?.is_empty());
+    // What the browser raises when the page's WebAssembly traps (a Rust
+    // panic aborts with `unreachable`), delivered as the browser does.
+    browser.execute(
+        "setTimeout(() => { throw new WebAssembly.RuntimeError('unreachable'); }, 0); return null;",
+        vec![],
+    )?;
+    let banner = browser.wait_for(&testid("crash-banner"), WAIT)?;
+    let text = browser.text(&banner)?;
+    ensure!(text.contains("Something broke"), "the banner says {text:?}");
+    browser.click(&browser.find(&testid("crash-reload"))?)?;
+    browser.wait_for(&testid("section-attention"), WAIT)?;
+    ensure!(
+        browser.find_all(&testid("crash-banner"))?.is_empty(),
+        "the reload did not start the app again"
+    );
+    Ok(())
+}
+
+#[test]
+fn stored_models_are_listed_with_sizes_and_can_be_deleted() -> Result<()> {
+    let browser = Browser::start(1280, 900)?;
+    open_app(&browser, "#/attention", "attention")?;
+    browser.wait_for(&testid("model-ready"), WAIT)?;
+    let panel = browser.find(&testid("stored-models"))?;
+    browser.click(&browser.find(&format!("{} summary", testid("stored-models")))?)?;
+    let model = browser.wait_until("the default model in the list", WAIT, || {
+        let found = browser.find_all(&testid("stored-model"))?;
+        for el in found {
+            let base = browser.attr(&el, "data-base")?.unwrap_or_default();
+            if base.ends_with("/models/all-MiniLM-L6-v2/") {
+                return Ok(Some(el));
+            }
+        }
+        Ok(None)
+    })?;
+    let bytes: u64 = browser
+        .attr(&model, "data-bytes")?
+        .unwrap_or_default()
+        .parse()
+        .context("data-bytes")?;
+    // At least the f16 weights the page loads, at most the whole folder.
+    let folder = dist()?.join("models/all-MiniLM-L6-v2");
+    let weights = std::fs::metadata(folder.join("model.f16.safetensors"))?.len();
+    let mut everything = 0;
+    for entry in std::fs::read_dir(&folder)? {
+        everything += entry?.metadata()?.len();
+    }
+    ensure!(
+        bytes >= weights && bytes <= everything,
+        "stored {bytes} bytes; the weights are {weights}, the folder {everything}"
+    );
+    let text = browser.text(&panel)?;
+    ensure!(text.contains("MiB"), "no size shown: {text:?}");
+    browser.click(&browser.find(&format!("{} button", testid("stored-model")))?)?;
+    browser.wait_until("the model gone from the list", WAIT, || {
+        let left = browser.find_all(&testid("stored-model"))?;
+        Ok(left.is_empty().then_some(()))
+    })?;
+    // Deleted means downloaded again, not broken: a reload loads it from the
+    // network and stores it again.
+    browser.refresh()?;
+    browser.wait_for(&testid("model-ready"), WAIT)?;
+    type_text(&browser, "Stored again.")?;
+    wait_map(&browser, "Stored again.")?;
+    browser.assert_no_console_errors()
+}
