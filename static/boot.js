@@ -44,6 +44,8 @@ async function start() {
     const response = await fetch(WASM);
     if (!response.ok) throw new Error("the app's WebAssembly answered HTTP " + response.status);
     const wasm = await init({ module_or_path: counted(response, loader.onProgress) });
+    // For diagnostics and `cargo xtask bench --soak`: the page's own memory.
+    window.attendPageMemoryBytes = () => wasm.memory.buffer.byteLength;
     loader.onComplete();
     loader.onSuccess(wasm);
   } catch (error) {

@@ -176,12 +176,22 @@ pub enum TokenizerKind {
     VocabTxt,
 }
 
+/// The version of the messages below. A page and a worker from different
+/// deploys (a cached old worker script, a new page) may not understand each
+/// other; the worker says its version first and the page refuses another.
+/// Bump it with any change to a message's meaning or fields.
+pub const PROTOCOL_VERSION: u32 = 2;
+
 /// Worker → page.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(tag = "type", rename_all = "snake_case")]
 pub enum FromWorker {
-    /// The worker's WebAssembly is running and listening.
-    Started,
+    /// The worker's WebAssembly is running and listening. `protocol` is its
+    /// [`PROTOCOL_VERSION`] (0 from workers older than the field).
+    Started {
+        #[serde(default)]
+        protocol: u32,
+    },
     /// Download progress of one file; `total_bytes` is None when the server
     /// does not say.
     Progress {
@@ -193,6 +203,9 @@ pub enum FromWorker {
     Loaded {
         info: ModelInfo,
     },
+    /// The files of the model just loaded are in the browser's model cache
+    /// now (stored after `Loaded`, so a broken download is never kept).
+    Stored,
     LoadFailed {
         message: String,
     },
@@ -250,6 +263,10 @@ pub struct RunMeta {
     /// that the page computes none of it).
     #[serde(default)]
     pub head_summary: HeadSummary,
+    /// The worker's WebAssembly memory after this run, in bytes (it only
+    /// grows): what `cargo xtask bench --soak` watches.
+    #[serde(default)]
+    pub worker_memory_bytes: f64,
 }
 
 fn cpu() -> Backend {
@@ -284,7 +301,9 @@ mod tests {
         );
         assert_eq!(serde_json::from_str::<ToWorker>(&json).unwrap(), msg);
         let back: FromWorker = serde_json::from_str(r#"{"type":"started"}"#).unwrap();
-        assert_eq!(back, FromWorker::Started);
+        assert_eq!(back, FromWorker::Started { protocol: 0 }, "an old worker");
+        let back: FromWorker = serde_json::from_str(r#"{"type":"started","protocol":2}"#).unwrap();
+        assert_eq!(back, FromWorker::Started { protocol: 2 });
         // An older page's run (no backend field) means automatic.
         let old: ToWorker =
             serde_json::from_str(r#"{"type":"run","request_id":1,"text":"a","pair":null}"#)

@@ -93,7 +93,7 @@ mod tests {
     use super::*;
     use crate::protocol::{
         Backend, BackendChoice, BackendStatus, CalibrationPoint, FromWorker, GpuAdapter, GpuState,
-        ModelInfo, QkvMeta, RunMeta, ToWorker, TokenizerKind,
+        ModelInfo, QkvMeta, RunMeta, ToWorker, TokenizerKind, PROTOCOL_VERSION,
     };
 
     fn round_trip<T: Serialize + DeserializeOwned + PartialEq + std::fmt::Debug>(msg: T) {
@@ -123,7 +123,9 @@ mod tests {
             backend: BackendChoice::Gpu,
         });
         round_trip(ToWorker::SimulateGpuLoss);
-        round_trip(FromWorker::Started);
+        round_trip(FromWorker::Started {
+            protocol: PROTOCOL_VERSION,
+        });
         round_trip(FromWorker::Progress {
             file: "model.f16.safetensors".into(),
             received_bytes: 262_144,
@@ -162,6 +164,7 @@ mod tests {
                     head_dim: 32,
                 }),
                 head_summary: Default::default(),
+                worker_memory_bytes: 0.0,
             },
         });
         round_trip(FromWorker::Backend {

@@ -71,7 +71,12 @@ pub fn start() -> bool {
     scope.set_onmessage(Some(onmessage.as_ref().unchecked_ref()));
     // The worker lives as long as the page: the handler is never dropped.
     onmessage.forget();
-    post(&FromWorker::Started, &[]);
+    post(
+        &FromWorker::Started {
+            protocol: crate::protocol::PROTOCOL_VERSION,
+        },
+        &[],
+    );
     true
 }
 
@@ -266,6 +271,7 @@ async fn install(loaded: Loaded) {
     let gpu_generation = gpu_worker::begin_start();
     post_status(None);
     cache_writes.commit().await;
+    post(&FromWorker::Stored, &[]);
     match bytes {
         Some(bytes) => {
             gpu_worker::start(gpu_generation, &bytes.config, &bytes.weights, &bert.model).await;
@@ -525,6 +531,7 @@ fn post_result(request_id: u64, ran: Ran, notice: Option<String>, qkv: Option<at
         backend_notice: notice,
         qkv: qkv_meta,
         head_summary,
+        worker_memory_bytes: crate::bench::memory_bytes(),
     };
     let refs: Vec<&wasm_bindgen::JsValue> = buffers.iter().map(|b| b.as_ref()).collect();
     post(&FromWorker::Result { request_id, meta }, &refs);

@@ -25,6 +25,8 @@ pub struct Options {
     pub replica: bool,
     /// `--app`: only the page (cold load, keystroke → map, wasm sizes).
     pub app: bool,
+    /// `--soak N`: N runs in one page, and the memory over them.
+    pub soak: Option<usize>,
 }
 
 impl Options {
@@ -34,6 +36,7 @@ impl Options {
             model: None,
             replica: false,
             app: false,
+            soak: None,
         };
         let mut args = args.iter();
         while let Some(arg) = args.next() {
@@ -45,7 +48,13 @@ impl Options {
                     let dir = args.next().context("--model takes a directory")?;
                     opts.model = Some(dir.into());
                 }
-                other => bail!("bench takes --gpu, --app, --model DIR or --replica, not `{other}`"),
+                "--soak" => {
+                    let n = args.next().context("--soak takes a number of runs")?;
+                    opts.soak = Some(n.parse().context("--soak takes a number of runs")?);
+                }
+                other => bail!(
+                    "bench takes --gpu, --app, --soak N, --model DIR or --replica, not `{other}`"
+                ),
             }
         }
         Ok(opts)
@@ -73,6 +82,9 @@ fn minilm_flops(tokens: usize) -> f64 {
 pub fn run(root: &Path, opts: &Options) -> Result<()> {
     if opts.gpu {
         return crate::bench_gpu::run(root);
+    }
+    if let Some(runs) = opts.soak {
+        return soak(root, runs);
     }
     if opts.replica || opts.model.is_some() {
         let dir = match &opts.model {
@@ -112,6 +124,21 @@ pub fn run(root: &Path, opts: &Options) -> Result<()> {
     let out = root.join("target/bench.json");
     let report = json!({ "model": model::MODEL_NAME, "forward": rows, "app": app, "wasm": sizes });
     std::fs::write(&out, serde_json::to_string_pretty(&report)?)?;
+    println!("\nwrote {}", out.display());
+    Ok(())
+}
+
+/// `bench --soak N`: the site as built, N runs in one page.
+fn soak(root: &Path, runs: usize) -> Result<()> {
+    build::site(root)?;
+    let (url, _server) = server::spawn(&root.join("dist"))?;
+    println!(
+        "==> soak: {runs} runs after a warm-up, mixed lengths up to ~120 tokens, views in turn"
+    );
+    let soak = crate::bench_soak::run(&url, runs)?;
+    println!("    {runs} runs in {:.0} s", soak.elapsed_s);
+    let out = root.join("target/bench-soak.json");
+    std::fs::write(&out, serde_json::to_string_pretty(&soak)?)?;
     println!("\nwrote {}", out.display());
     Ok(())
 }

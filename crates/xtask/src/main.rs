@@ -7,6 +7,7 @@ mod bench;
 mod bench_app;
 mod bench_gpu;
 mod bench_model;
+mod bench_soak;
 mod build;
 mod cmd;
 mod disk;
@@ -31,6 +32,7 @@ commands:
   test --e2e          only the site build and the end-to-end tests
   bench [--gpu]       forward-pass latency natively and in headless Chromium; writes target/bench.json
   bench --app         the page only: cold load, keystroke → painted map per view, wasm sizes
+  bench --soak N      N runs in one page: worker/page wasm memory and JS heap at start, middle, end
   bench --model DIR   the same for any BERT directory at T = 16/128/512, with load time and memory
   bench --replica     bench --model on a random-weight bert-base (12x12x768) in the Hub layout
   replica [--narrow]  write that replica (or a 12x12x96 one) under target/models/

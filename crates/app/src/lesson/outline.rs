@@ -9,6 +9,7 @@ pub enum Section {
     Why,
     Positional,
     SelfAttention,
+    Scaling,
     MultiHead,
     Block,
     Masking,
@@ -23,11 +24,12 @@ pub enum Section {
 
 impl Section {
     /// Every section, in teaching order.
-    pub const ALL: [Section; 14] = [
+    pub const ALL: [Section; 15] = [
         Section::Welcome,
         Section::Why,
         Section::Positional,
         Section::SelfAttention,
+        Section::Scaling,
         Section::MultiHead,
         Section::Block,
         Section::Masking,
@@ -47,6 +49,7 @@ impl Section {
             Section::Why => "why",
             Section::Positional => "positional",
             Section::SelfAttention => "self-attention",
+            Section::Scaling => "scaling",
             Section::MultiHead => "multi-head",
             Section::Block => "block",
             Section::Masking => "masking",
@@ -66,6 +69,7 @@ impl Section {
             Section::Why => "Why Transformers",
             Section::Positional => "Positional encoding",
             Section::SelfAttention => "Self-attention, step by step",
+            Section::Scaling => "Why divide by √d_k",
             Section::MultiHead => "Multi-head attention",
             Section::Block => "The Transformer block",
             Section::Masking => "Masking",

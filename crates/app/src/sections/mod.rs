@@ -11,6 +11,7 @@ pub mod masking;
 pub mod multi_head;
 pub mod positional;
 pub mod resources;
+pub mod scaling;
 pub mod self_attention;
 mod welcome;
 pub mod why;
@@ -23,6 +24,7 @@ pub fn view_of(section: Section) -> AnyView {
     match section {
         Section::Positional => positional::PositionalSection().into_any(),
         Section::SelfAttention => self_attention::SelfAttentionSection().into_any(),
+        Section::Scaling => scaling::ScalingSection().into_any(),
         Section::MultiHead => multi_head::MultiHeadSection().into_any(),
         Section::Masking => masking::MaskingSection().into_any(),
         Section::Attention => attention::AttentionSection().into_any(),

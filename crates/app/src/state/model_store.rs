@@ -86,6 +86,9 @@ pub struct ModelStore {
     pub backend_notice: RwSignal<Option<String>>,
     /// Which models from other hosts the reader agreed to load.
     pub consent: ModelConsent,
+    /// Counts the times the worker stored a model's files (the list of
+    /// stored models reads it to know when to look again).
+    pub stored: RwSignal<u32>,
 }
 
 /// Where the backend setting is remembered between visits.
@@ -104,6 +107,7 @@ impl ModelStore {
             backend_status: RwSignal::new(BackendStatus::default()),
             backend_notice: RwSignal::new(None),
             consent: ModelConsent::new(),
+            stored: RwSignal::new(0),
         }
     }
 
@@ -192,6 +196,7 @@ impl ModelStore {
                 self.requested.set_value(None);
                 self.run_error.set(Some(message));
             }
+            ClientEvent::Stored => self.stored.update(|n| *n += 1),
             ClientEvent::Backend(status) => {
                 if let Some(notice) = status.notice.clone() {
                     self.backend_notice.set(Some(notice));

@@ -17,7 +17,7 @@ pub use result::{example_meta, AttentionResult, QkvArrays};
 
 use crate::error::RuntimeError;
 use crate::protocol::{
-    BackendChoice, BackendStatus, FromWorker, ModelInfo, ToWorker, TokenizerKind,
+    BackendChoice, BackendStatus, FromWorker, ModelInfo, ToWorker, TokenizerKind, PROTOCOL_VERSION,
 };
 use crate::wire::{self, Packed};
 use std::cell::{Cell, RefCell};
@@ -86,6 +86,8 @@ pub enum ClientEvent {
     WorkerError(String),
     /// WebGPU's state or the calibration changed, or there is a notice.
     Backend(BackendStatus),
+    /// The loaded model's files were stored for offline use.
+    Stored,
 }
 
 /// The sentence for a worker `error` event.
@@ -381,7 +383,10 @@ impl Inner {
             }
         };
         match message {
-            FromWorker::Started => {
+            FromWorker::Started { protocol } if protocol != PROTOCOL_VERSION => {
+                self.on_worker_error(serial, Some(&version_mismatch(protocol)));
+            }
+            FromWorker::Started { .. } => {
                 let waiting = {
                     let mut state = self.state.borrow_mut();
                     state.started = true;
@@ -440,6 +445,7 @@ impl Inner {
                 }
             }
             FromWorker::Backend { status } => self.emit(ClientEvent::Backend(status)),
+            FromWorker::Stored => self.emit(ClientEvent::Stored),
             FromWorker::RunFailed {
                 request_id,
                 message,
@@ -471,9 +477,28 @@ impl Inner {
     }
 }
 
+/// Why a worker of another protocol version is not used.
+fn version_mismatch(worker_protocol: u32) -> String {
+    format!(
+        "this page and its model worker come from different versions of Attend \
+         (messages v{PROTOCOL_VERSION} and v{worker_protocol}); reload the page to get matching ones"
+    )
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_worker_of_another_version_is_explained() {
+        let message = version_mismatch(0);
+        assert!(message.contains("different versions"), "{message}");
+        assert!(message.contains("reload"), "{message}");
+        assert_ne!(
+            PROTOCOL_VERSION, 0,
+            "0 stands for workers older than the field"
+        );
+    }
 
     #[test]
     fn worker_errors_read_well() {

@@ -167,6 +167,7 @@ pub fn example_meta(tokens: usize, layers: usize, heads: usize) -> RunMeta {
         backend_notice: None,
         qkv: None,
         head_summary: Default::default(),
+        worker_memory_bytes: 0.0,
     }
 }
 

@@ -22,10 +22,11 @@ pub fn StoredModels() -> impl IntoView {
     let store = ModelStore::get();
     let listing = RwSignal::new(None::<Result<Vec<StoredModel>, String>>);
     let refresh = RwSignal::new(0u32);
-    // Listed again whenever a model finished loading (it may have been
-    // stored just now) and after each deletion.
+    // Listed once a load has settled, again whenever the worker has stored
+    // a model's files, and after each deletion.
     Effect::new(move |_| {
         refresh.track();
+        store.stored.track();
         let settled = store
             .status
             .with(|s| matches!(s, ModelStatus::Ready(_) | ModelStatus::Failed(_)));

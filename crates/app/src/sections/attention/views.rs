@@ -95,6 +95,7 @@ pub fn CurrentView(state: Memo<AttentionState>, update: Setter) -> impl IntoView
             Some(r) => serde_json::json!({
                 "text": r.text, "view": s.view.slug(), "layer": s.layer, "head": s.head,
                 "tokens": r.meta.tokens, "hide_special": s.hide_special, "forward_ms": r.meta.forward_ms,
+                "worker_memory_bytes": r.meta.worker_memory_bytes,
             })
             .to_string(),
             None => "{}".into(),

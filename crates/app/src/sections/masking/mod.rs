@@ -1,4 +1,4 @@
-//! Section 4: masking — raw scores, scores with −∞ where the mask hides a
+//! Section: masking — raw scores, scores with −∞ where the mask hides a
 //! key, and the softmax after masking, side by side.
 
 mod prose;

@@ -1,4 +1,4 @@
-//! Section 3: multi-head attention — the same sentence through several
+//! Section: multi-head attention — the same sentence through several
 //! toy heads, shown as small multiples, then concatenated and mixed by W_o.
 
 mod prose;

@@ -1,4 +1,4 @@
-//! Section 1: positional encoding — why a Transformer needs to be told where
+//! Section: positional encoding — why a Transformer needs to be told where
 //! each word stands, and how sines and cosines do it.
 
 pub mod prose;

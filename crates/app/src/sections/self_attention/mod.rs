@@ -1,4 +1,4 @@
-//! Section 2: self-attention step by step — one word's query against every
+//! Section: self-attention step by step — one word's query against every
 //! key, the softmax, and the weighted sum of the values, with seeded toy
 //! weights and the numbers behind every bar.
 
