@@ -325,6 +325,21 @@ impl Browser {
     }
 
     /// Presses one key on whatever has focus (WebDriver key codes, e.g. "\u{E014}" for →).
+    /// Runs `script` in every document this session opens from now on,
+    /// before the page's own scripts (through Chromium's DevTools protocol,
+    /// which chromedriver relays).
+    pub fn on_new_document(&self, script: &str) -> Result<()> {
+        self.call(
+            "POST",
+            "/goog/cdp/execute",
+            Some(json!({
+                "cmd": "Page.addScriptToEvaluateOnNewDocument",
+                "params": { "source": script },
+            })),
+        )?;
+        Ok(())
+    }
+
     pub fn press(&self, key: &str) -> Result<()> {
         let actions = json!({ "actions": [{
             "type": "key", "id": "keyboard",

@@ -89,7 +89,12 @@ pub struct ModelStore {
     /// Counts the times the worker stored a model's files (the list of
     /// stored models reads it to know when to look again).
     pub stored: RwSignal<u32>,
+    /// Worker restarts since the last answer (see `WorkerError`).
+    restarts: StoredValue<u32>,
 }
+
+/// A worker that keeps dying is not restarted forever.
+const MAX_AUTOMATIC_RESTARTS: u32 = 1;
 
 /// Where the backend setting is remembered between visits.
 const BACKEND_KEY: &str = "attend.backend";
@@ -108,6 +113,7 @@ impl ModelStore {
             backend_notice: RwSignal::new(None),
             consent: ModelConsent::new(),
             stored: RwSignal::new(0),
+            restarts: StoredValue::new(0),
         }
     }
 
@@ -166,11 +172,31 @@ impl ModelStore {
                 self.requested.set_value(None);
                 self.status.set(ModelStatus::Ready(info));
             }
-            ClientEvent::LoadFailed(message) | ClientEvent::WorkerError(message) => {
+            ClientEvent::LoadFailed(message) => {
                 self.status.set(ModelStatus::Failed(message));
+            }
+            // A worker that dies while its model is in use (a crash in a
+            // run, the tab reclaiming memory) is replaced at once and the
+            // model loaded again, so the next keystroke just works; one that
+            // dies again before answering anything waits for Retry.
+            ClientEvent::WorkerError(message) => {
+                let was_ready = self
+                    .status
+                    .with_untracked(|s| matches!(s, ModelStatus::Ready(_)));
+                if was_ready && self.restarts.get_value() < MAX_AUTOMATIC_RESTARTS {
+                    self.restarts.update_value(|n| *n += 1);
+                    self.requested.set_value(None);
+                    self.run_error.set(Some(format!(
+                        "{message}. It was restarted and the model is loading again."
+                    )));
+                    self.retry();
+                } else {
+                    self.status.set(ModelStatus::Failed(message));
+                }
             }
             ClientEvent::Result(result) => {
                 self.run_error.set(None);
+                self.restarts.set_value(0);
                 self.results.update(|cache| {
                     cache.retain(|r| {
                         !(r.text == result.text
