@@ -59,19 +59,26 @@ async function start() {
 function offerUpdate(registration) {
   const waiting = registration.waiting;
   if (!waiting || !navigator.serviceWorker.controller) return;
-  if (document.getElementById("update-banner")) return;
-  const banner = document.createElement("div");
-  banner.id = "update-banner";
-  banner.className = "update-banner";
-  banner.setAttribute("role", "status");
-  banner.setAttribute("data-testid", "update-banner");
   const text = document.createElement("span");
   text.textContent = "A new version of Attend is ready. ";
+  showBanner("update-banner", "status", [text], () => waiting.postMessage({ type: "skip-waiting" }));
+}
+
+// A banner fixed at the bottom of the page (`id` is also its class and
+// test id) with `parts` and a Reload button that calls `onReload`. Text is
+// set as text, never as HTML.
+function showBanner(id, role, parts, onReload) {
+  if (document.getElementById(id)) return;
+  const banner = document.createElement("div");
+  banner.id = id;
+  banner.className = id;
+  banner.setAttribute("role", role);
+  banner.setAttribute("data-testid", id);
   const button = document.createElement("button");
   button.textContent = "Reload";
-  button.setAttribute("data-testid", "update-reload");
-  button.addEventListener("click", () => waiting.postMessage({ type: "skip-waiting" }));
-  banner.append(text, button);
+  button.setAttribute("data-testid", id.replace("-banner", "-reload"));
+  button.addEventListener("click", onReload);
+  banner.append(...parts, button);
   document.body.append(banner);
 }
 
@@ -115,24 +122,13 @@ function isCrash(error, message) {
 }
 
 function showCrash(what) {
-  if (document.getElementById("crash-banner")) return;
-  const banner = document.createElement("div");
-  banner.id = "crash-banner";
-  banner.className = "crash-banner";
-  banner.setAttribute("role", "alert");
-  banner.setAttribute("data-testid", "crash-banner");
   const text = document.createElement("p");
   text.textContent =
     "Something broke in Attend and this page stopped working. Reloading starts it again (your sentence and settings are in the link).";
   const detail = document.createElement("p");
   detail.className = "crash-detail";
   detail.textContent = String(what || "").slice(0, 300);
-  const button = document.createElement("button");
-  button.textContent = "Reload";
-  button.setAttribute("data-testid", "crash-reload");
-  button.addEventListener("click", () => location.reload());
-  banner.append(text, detail, button);
-  document.body.append(banner);
+  showBanner("crash-banner", "alert", [text, detail], () => location.reload());
 }
 
 window.addEventListener("error", (event) => {

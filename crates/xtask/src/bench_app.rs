@@ -208,7 +208,7 @@ fn type_and_time(browser: &Browser, view: &str, base: &str) -> Result<Vec<Sample
 }
 
 /// What the live chart says it drew (its `data-summary`), or null.
-fn chart_summary(browser: &Browser) -> Result<Value> {
+pub fn chart_summary(browser: &Browser) -> Result<Value> {
     let raw = browser.execute(
         "const c = document.querySelector('[data-testid=\"attention-chart\"]'); return c ? c.dataset.summary : null;",
         vec![],

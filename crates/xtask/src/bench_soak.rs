@@ -5,10 +5,11 @@
 //! and the end. WebAssembly memory only grows, so a flat line after the
 //! warm-up means no run keeps anything it should not.
 
+use crate::bench_app::chart_summary;
 use anyhow::{bail, Result};
 use attend_e2e::Browser;
 use serde::Serialize;
-use serde_json::{json, Value};
+use serde_json::json;
 use std::time::{Duration, Instant};
 
 /// Runs before the first reading: the first long texts grow the buffers
@@ -45,18 +46,6 @@ fn text_of(i: usize) -> String {
     text.join(" ")
 }
 
-fn summary(browser: &Browser) -> Result<Value> {
-    let raw = browser.execute(
-        "const c = document.querySelector('[data-testid=\"attention-chart\"]');
-         return c ? c.dataset.summary : null;",
-        vec![],
-    )?;
-    Ok(raw
-        .as_str()
-        .and_then(|s| serde_json::from_str(s).ok())
-        .unwrap_or(Value::Null))
-}
-
 fn read(browser: &Browser, after_runs: usize) -> Result<Reading> {
     let page = browser.execute(
         "return {
@@ -67,7 +56,7 @@ fn read(browser: &Browser, after_runs: usize) -> Result<Reading> {
     )?;
     Ok(Reading {
         after_runs,
-        worker_wasm_bytes: summary(browser)?["worker_memory_bytes"]
+        worker_wasm_bytes: chart_summary(browser)?["worker_memory_bytes"]
             .as_f64()
             .unwrap_or(0.0),
         page_wasm_bytes: page["page"].as_f64().unwrap_or(0.0),
@@ -93,7 +82,7 @@ pub fn run(url: &str, runs: usize) -> Result<Soak> {
         )?;
         let deadline = Instant::now() + Duration::from_secs(if i == 0 { 300 } else { 60 });
         loop {
-            let s = summary(&browser)?;
+            let s = chart_summary(&browser)?;
             if s["view"] == view && s["text"] == text.as_str() {
                 break;
             }

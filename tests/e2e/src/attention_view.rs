@@ -14,6 +14,17 @@ pub fn type_text(browser: &Browser, text: &str) -> Result<Element> {
     Ok(input)
 }
 
+/// Waits up to `timeout` until the live chart shows the up-to-date map of
+/// `text`.
+pub fn wait_map(browser: &Browser, text: &str, timeout: Duration) -> Result<()> {
+    browser.wait_until(&format!("the map of {text:?}"), timeout, || {
+        let view = browser.find(&testid("attention-view"))?;
+        let ready = browser.attr(&view, "data-ready")?.as_deref() == Some("true");
+        let shown = browser.attr(&view, "data-text")?.unwrap_or_default();
+        Ok((ready && shown == text).then_some(()))
+    })
+}
+
 /// Opens "Show the numbers as a table" (if closed) and waits for the table.
 pub fn open_table(browser: &Browser, timeout: Duration) -> Result<()> {
     if browser.find_all(&testid("attention-table"))?.is_empty() {

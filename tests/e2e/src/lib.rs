@@ -14,7 +14,7 @@ mod driver;
 mod page;
 pub mod static_server;
 
-pub use attention_view::{open_table, table_cells, type_text};
+pub use attention_view::{open_table, table_cells, type_text, wait_map};
 pub use checks::{
     attr_of, choose, fits_the_window, floats, hover_shows_a_number, shown_section, summary, testid,
     wait_section, wait_summary,

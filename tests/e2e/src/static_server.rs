@@ -89,6 +89,10 @@ fn handle_requests(server: &Server, dist: &Path) {
             Some((path, bytes)) => Response::from_data(bytes)
                 .with_header(header("Content-Type", content_type(&path)))
                 .with_header(header("Cache-Control", "no-cache"))
+                // No kept-alive connections: once stopped, the server must
+                // be gone for the browser too (a pooled connection would
+                // otherwise take requests that nobody answers).
+                .with_header(header("Connection", "close"))
                 // The WebGPU test page (another port) fetches the model from here.
                 .with_header(header("Access-Control-Allow-Origin", "*")),
             // A 404 needs the CORS header too: without it the browser reports
@@ -97,6 +101,7 @@ fn handle_requests(server: &Server, dist: &Path) {
             // (manifest.json) from a dead server.
             None => Response::from_string("not found")
                 .with_status_code(404)
+                .with_header(header("Connection", "close"))
                 .with_header(header("Access-Control-Allow-Origin", "*")),
         };
         // A client that hung up is not our problem.

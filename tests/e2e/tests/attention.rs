@@ -31,12 +31,7 @@ fn wait_model(browser: &Browser) -> Result<()> {
 
 /// Waits until the view shows the result for exactly `text`.
 fn wait_result(browser: &Browser, text: &str) -> Result<()> {
-    browser.wait_until(&format!("the map of {text:?}"), WAIT, || {
-        let view = browser.find(&testid("attention-view"))?;
-        let ready = browser.attr(&view, "data-ready")?.as_deref() == Some("true");
-        let shown = browser.attr(&view, "data-text")?.unwrap_or_default();
-        Ok((ready && shown == text).then_some(()))
-    })
+    attend_e2e::wait_map(browser, text, WAIT)
 }
 
 fn wait_table(browser: &Browser, layer: usize, head: usize, text: &str) -> Result<()> {

@@ -5,7 +5,7 @@
 //! crashed page or model worker does not leave a dead page.
 
 use anyhow::{bail, ensure, Context, Result};
-use attend_e2e::{open_app, testid, type_text, Browser, StoppableServer};
+use attend_e2e::{open_app, testid, type_text, wait_map, Browser, StoppableServer};
 use std::path::PathBuf;
 use std::time::Duration;
 
@@ -16,15 +16,6 @@ fn dist() -> Result<PathBuf> {
         .join("../../dist")
         .canonicalize()
         .context("dist/ is missing: run the end-to-end tests with `cargo xtask test`")
-}
-
-fn wait_map(browser: &Browser, text: &str) -> Result<()> {
-    browser.wait_until(&format!("the map of {text:?}"), WAIT, || {
-        let view = browser.find(&testid("attention-view"))?;
-        let ready = browser.attr(&view, "data-ready")?.as_deref() == Some("true");
-        let shown = browser.attr(&view, "data-text")?.unwrap_or_default();
-        Ok((ready && shown == text).then_some(()))
-    })
 }
 
 #[test]
@@ -74,7 +65,7 @@ fn the_policy_is_on_and_the_page_has_no_inline_script() -> Result<()> {
     );
     // Everything else the app does (typing, the views) breaks no rule.
     type_text(&browser, "The policy lets the model run.")?;
-    wait_map(&browser, "The policy lets the model run.")?;
+    wait_map(&browser, "The policy lets the model run.", WAIT)?;
     for view in ["lines", "model", "mean", "rollout"] {
         browser.click(&browser.find(&testid(&format!("view-{view}")))?)?;
     }
@@ -151,6 +142,24 @@ fn after_one_visit_the_app_and_its_model_work_with_the_server_gone() -> Result<(
         controlled == serde_json::Value::Bool(true),
         "the page is not controlled"
     );
+    // The worker stores a model's files just after it has loaded; wait
+    // until they are all in, as a reader who closes the laptop later would.
+    browser.click(&browser.find(&format!("{} summary", testid("stored-models")))?)?;
+    let weights =
+        std::fs::metadata(dist()?.join("models/all-MiniLM-L6-v2/model.f16.safetensors"))?.len();
+    browser.wait_until("the model stored whole", WAIT, || {
+        for el in browser.find_all(&testid("stored-model"))? {
+            let bytes: u64 = browser
+                .attr(&el, "data-bytes")?
+                .unwrap_or_default()
+                .parse()
+                .unwrap_or(0);
+            if bytes >= weights {
+                return Ok(Some(()));
+            }
+        }
+        Ok(None)
+    })?;
 
     server.stop()?;
     // Really gone: a request past the service worker fails.
@@ -163,7 +172,7 @@ fn after_one_visit_the_app_and_its_model_work_with_the_server_gone() -> Result<(
     let from = browser.text(&ready)?;
     let text = "Offline, the model still answers.";
     type_text(&browser, text)?;
-    wait_map(&browser, text)?;
+    wait_map(&browser, text, WAIT)?;
     eprintln!("offline: {from}");
     Ok(())
 }
@@ -249,7 +258,7 @@ fn stored_models_are_listed_with_sizes_and_can_be_deleted() -> Result<()> {
     browser.refresh()?;
     browser.wait_for(&testid("model-ready"), WAIT)?;
     type_text(&browser, "Stored again.")?;
-    wait_map(&browser, "Stored again.")?;
+    wait_map(&browser, "Stored again.", WAIT)?;
     browser.assert_no_console_errors()
 }
 
@@ -268,7 +277,7 @@ fn a_worker_that_dies_mid_use_is_replaced_and_the_next_keystroke_answers() -> Re
     open_app(&browser, "#/attention", "attention")?;
     browser.wait_for(&testid("model-ready"), WAIT)?;
     type_text(&browser, "Before the crash.")?;
-    wait_map(&browser, "Before the crash.")?;
+    wait_map(&browser, "Before the crash.", WAIT)?;
     // What a crash looks like from the page: the worker is gone and its
     // `error` event arrives (as after `RuntimeError: unreachable` inside it).
     let killed = browser.execute(
@@ -283,7 +292,7 @@ fn a_worker_that_dies_mid_use_is_replaced_and_the_next_keystroke_answers() -> Re
     // The next keystrokes get their map from a new worker, with no Retry.
     let text = "After the crash, a new worker answers.";
     type_text(&browser, text)?;
-    wait_map(&browser, text)?;
+    wait_map(&browser, text, WAIT)?;
     let workers = browser.execute("return window.__attendWorkers.length;", vec![])?;
     ensure!(
         workers.as_u64() >= Some(2),
@@ -291,4 +300,108 @@ fn a_worker_that_dies_mid_use_is_replaced_and_the_next_keystroke_answers() -> Re
     );
     ensure!(browser.find_all(&testid("model-retry"))?.is_empty());
     Ok(())
+}
+
+/// A copy of the site's top-level files (no models) in a fresh folder.
+fn site_copy() -> Result<PathBuf> {
+    let dir = std::env::temp_dir().join(format!("attend-update-{}", std::process::id()));
+    if dir.exists() {
+        std::fs::remove_dir_all(&dir)?;
+    }
+    std::fs::create_dir_all(&dir)?;
+    for entry in std::fs::read_dir(dist()?)? {
+        let entry = entry?;
+        if entry.file_type()?.is_file() {
+            std::fs::copy(entry.path(), dir.join(entry.file_name()))?;
+        }
+    }
+    Ok(dir)
+}
+
+/// The names of the app caches the page's origin holds.
+fn app_caches(browser: &Browser) -> Result<Vec<String>> {
+    let keys = browser.execute_async(
+        "const done = arguments[arguments.length - 1];
+         caches.keys().then((k) => done(k.filter((n) => n.startsWith('attend-app-'))));",
+        vec![],
+    )?;
+    Ok(keys
+        .as_array()
+        .map(|a| {
+            a.iter()
+                .filter_map(|k| k.as_str().map(String::from))
+                .collect()
+        })
+        .unwrap_or_default())
+}
+
+#[test]
+fn a_new_deploy_installs_whole_and_waits_for_the_readers_reload() -> Result<()> {
+    let site = site_copy()?;
+    let sw_path = site.join("sw.js");
+    let sw = std::fs::read_to_string(&sw_path)?;
+    let version = sw
+        .lines()
+        .find_map(|l| l.strip_prefix("const VERSION = \""))
+        .and_then(|rest| rest.strip_suffix("\";"))
+        .context("dist/sw.js carries no version: was it built by `cargo xtask build`?")?
+        .to_string();
+    ensure!(version != "dev", "dist/sw.js was not stamped");
+    let server = StoppableServer::start(&site)?;
+    let browser = Browser::start(1280, 900)?;
+    browser.set_script_timeout(WAIT)?;
+    browser.goto(&format!("{}#/welcome", server.url))?;
+    browser.wait_for(&testid("section-welcome"), WAIT)?;
+    let ready = browser.execute_async(
+        "const done = arguments[arguments.length - 1];
+         navigator.serviceWorker.ready.then(() => done(true), (e) => done(String(e)));",
+        vec![],
+    )?;
+    ensure!(
+        ready == serde_json::Value::Bool(true),
+        "no service worker: {ready}"
+    );
+    browser.refresh()?;
+    browser.wait_for(&testid("section-welcome"), WAIT)?;
+    ensure!(
+        app_caches(&browser)? == vec![format!("attend-app-{version}")],
+        "the first version's cache"
+    );
+
+    // The next deploy: another version of the files.
+    let next = format!("{version}-next");
+    std::fs::write(&sw_path, sw.replace(&version, &next))?;
+    let update = browser.execute_async(
+        "const done = arguments[arguments.length - 1];
+         navigator.serviceWorker.getRegistration().then((r) => r.update()).then(() => done(true), (e) => done(String(e)));",
+        vec![],
+    )?;
+    ensure!(
+        update == serde_json::Value::Bool(true),
+        "update check failed: {update}"
+    );
+    // Installed whole beside the old one, and offered — not forced.
+    browser.wait_for(&testid("update-banner"), WAIT)?;
+    let caches = app_caches(&browser)?;
+    ensure!(
+        caches.contains(&format!("attend-app-{version}"))
+            && caches.contains(&format!("attend-app-{next}")),
+        "both versions' caches while the reader decides: {caches:?}"
+    );
+    browser.click(&browser.find(&testid("update-reload"))?)?;
+    browser.wait_until(
+        "the new version in control, the old cache gone",
+        WAIT,
+        || {
+            if browser.find_all(&testid("section-welcome"))?.is_empty() {
+                return Ok(None);
+            }
+            let caches = app_caches(&browser)?;
+            Ok((caches == vec![format!("attend-app-{next}")]).then_some(()))
+        },
+    )?;
+    ensure!(browser.find_all(&testid("update-banner"))?.is_empty());
+    server.stop()?;
+    std::fs::remove_dir_all(&site)?;
+    browser.assert_no_console_errors()
 }
