@@ -7,13 +7,46 @@
 use wasm_bindgen::closure::Closure;
 use wasm_bindgen::JsCast;
 
+/// Texts whose marks are kept: the timeline would otherwise grow by five
+/// marks (each naming its text) with every keystroke for as long as the
+/// page is open. A harness reads a text's marks right after its map.
+const KEPT_TEXTS: usize = 32;
+
+/// The steps each text is marked at.
+const STEPS: [&str; 5] = ["input", "request", "result", "drawn", "painted"];
+
+thread_local! {
+    static MARKED: std::cell::RefCell<std::collections::VecDeque<String>> =
+        const { std::cell::RefCell::new(std::collections::VecDeque::new()) };
+}
+
 /// `attend-input:<text>`: the text field changed to `text`.
 pub fn input(text: &str) {
     mark(&format!("attend-input:{text}"));
 }
 
+/// Forgets the marks of texts older than the last [`KEPT_TEXTS`] run.
+fn forget_old_texts(text: &str) {
+    let dropped = MARKED.with(|marked| {
+        let mut marked = marked.borrow_mut();
+        if marked.iter().any(|t| t == text) {
+            return None;
+        }
+        marked.push_back(text.to_string());
+        (marked.len() > KEPT_TEXTS)
+            .then(|| marked.pop_front())
+            .flatten()
+    });
+    if let (Some(old), Some(perf)) = (dropped, performance()) {
+        for step in STEPS {
+            perf.clear_marks_with_mark_name(&format!("attend-{step}:{old}"));
+        }
+    }
+}
+
 /// `attend-request:<text>`: the run of `text` was posted to the worker.
 pub fn request(text: &str) {
+    forget_old_texts(text);
     mark(&format!("attend-request:{text}"));
 }
 

@@ -47,6 +47,7 @@ fn text_of(i: usize) -> String {
 }
 
 fn read(browser: &Browser, after_runs: usize) -> Result<Reading> {
+    browser.collect_garbage()?;
     let page = browser.execute(
         "return {
            page: window.attendPageMemoryBytes ? window.attendPageMemoryBytes() : 0,

@@ -340,6 +340,17 @@ impl Browser {
         Ok(())
     }
 
+    /// A full garbage collection in the page (DevTools protocol), so that
+    /// a heap reading counts what is kept, not what is merely not yet freed.
+    pub fn collect_garbage(&self) -> Result<()> {
+        self.call(
+            "POST",
+            "/goog/cdp/execute",
+            Some(json!({ "cmd": "HeapProfiler.collectGarbage", "params": {} })),
+        )?;
+        Ok(())
+    }
+
     pub fn press(&self, key: &str) -> Result<()> {
         let actions = json!({ "actions": [{
             "type": "key", "id": "keyboard",
