@@ -130,7 +130,8 @@ mod tests {
             Section::SelfAttention.heading(),
             "3 · Self-attention, step by step"
         );
-        assert_eq!(Section::Resources.heading(), "13 · Resources");
+        assert_eq!(Section::Scaling.heading(), "4 · Why divide by √d_k");
+        assert_eq!(Section::Resources.heading(), "14 · Resources");
     }
 
     #[test]
