@@ -2,7 +2,7 @@
 //! statistics and the few worth a look — computed in the worker next to the
 //! forward pass, so the page only reads it.
 
-use attend_core::analysis::{head_stats, rank_heads, HeadStats, Recommendation};
+use attend_core::analysis::{rank_heads, HeadStats, Recommendation};
 use attend_core::attention::Matrix;
 use attend_core::BertOutput;
 use serde::{Deserialize, Serialize};
@@ -35,13 +35,20 @@ impl HeadSummary {
                     .collect::<Result<Vec<_>, String>>()
             })
             .collect::<Result<_, _>>()?;
-        let stats = matrices
-            .iter()
-            .flatten()
-            .map(|m| head_stats(m, &out.tokens))
-            .collect::<Result<Vec<_>, _>>()
-            .map_err(|e| e.to_string())?;
-        let mut top = rank_heads(&matrices, &out.tokens).map_err(|e| e.to_string())?;
+        // One measurement per head: the ranking carries every head's
+        // statistics, so model order is recovered from it, not re-measured.
+        let ranked = rank_heads(&matrices, &out.tokens).map_err(|e| e.to_string())?;
+        let mut stats = vec![None; ranked.len()];
+        for rec in &ranked {
+            if let Some(slot) = stats.get_mut(rec.layer * heads + rec.head) {
+                *slot = Some(rec.stats);
+            }
+        }
+        let stats = stats
+            .into_iter()
+            .collect::<Option<Vec<_>>>()
+            .ok_or("a head is missing from the ranking")?;
+        let mut top = ranked;
         top.truncate(TOP_HEADS);
         Ok(HeadSummary { stats, top })
     }

@@ -18,6 +18,26 @@ fn dist() -> Result<PathBuf> {
         .context("dist/ is missing: run the end-to-end tests with `cargo xtask test`")
 }
 
+/// Waits until the stored-models list shows the default model with at least
+/// its f16 weights stored (the worker writes them just after loading);
+/// returns the bytes stored.
+fn wait_stored_whole(browser: &Browser, weights: u64) -> Result<u64> {
+    browser.wait_until("the default model in the list, stored whole", WAIT, || {
+        for el in browser.find_all(&testid("stored-model"))? {
+            let base = browser.attr(&el, "data-base")?.unwrap_or_default();
+            let bytes: u64 = browser
+                .attr(&el, "data-bytes")?
+                .unwrap_or_default()
+                .parse()
+                .unwrap_or(0);
+            if base.ends_with("/models/all-MiniLM-L6-v2/") && bytes >= weights {
+                return Ok(Some(bytes));
+            }
+        }
+        Ok(None)
+    })
+}
+
 #[test]
 fn the_policy_is_on_and_the_page_has_no_inline_script() -> Result<()> {
     let browser = Browser::start(1280, 900)?;
@@ -147,19 +167,7 @@ fn after_one_visit_the_app_and_its_model_work_with_the_server_gone() -> Result<(
     browser.click(&browser.find(&format!("{} summary", testid("stored-models")))?)?;
     let weights =
         std::fs::metadata(dist()?.join("models/all-MiniLM-L6-v2/model.f16.safetensors"))?.len();
-    browser.wait_until("the model stored whole", WAIT, || {
-        for el in browser.find_all(&testid("stored-model"))? {
-            let bytes: u64 = browser
-                .attr(&el, "data-bytes")?
-                .unwrap_or_default()
-                .parse()
-                .unwrap_or(0);
-            if bytes >= weights {
-                return Ok(Some(()));
-            }
-        }
-        Ok(None)
-    })?;
+    wait_stored_whole(&browser, weights)?;
 
     server.stop()?;
     // Really gone: a request past the service worker fails.
@@ -228,20 +236,7 @@ fn stored_models_are_listed_with_sizes_and_can_be_deleted() -> Result<()> {
     for entry in std::fs::read_dir(&folder)? {
         everything += entry?.metadata()?.len();
     }
-    let bytes = browser.wait_until("the default model in the list, stored whole", WAIT, || {
-        for el in browser.find_all(&testid("stored-model"))? {
-            let base = browser.attr(&el, "data-base")?.unwrap_or_default();
-            let bytes: u64 = browser
-                .attr(&el, "data-bytes")?
-                .unwrap_or_default()
-                .parse()
-                .unwrap_or(0);
-            if base.ends_with("/models/all-MiniLM-L6-v2/") && bytes >= weights {
-                return Ok(Some(bytes));
-            }
-        }
-        Ok(None)
-    })?;
+    let bytes = wait_stored_whole(&browser, weights)?;
     ensure!(
         bytes <= everything,
         "stored {bytes} bytes; the folder holds {everything}"
