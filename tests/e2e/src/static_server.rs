@@ -4,10 +4,12 @@
 //! the offline test runs one it can stop.
 
 use anyhow::{anyhow, Result};
+use std::fs::File;
+use std::io::ErrorKind;
 use std::path::{Component, Path, PathBuf};
 use std::sync::Arc;
 use std::thread::JoinHandle;
-use tiny_http::{Header, Response, Server};
+use tiny_http::{Header, Request, Response, Server};
 
 pub fn serve_forever(dist: &Path, port: u16) -> Result<()> {
     let server = bind(port)?;
@@ -82,11 +84,23 @@ fn local_port(server: &Server) -> u16 {
     server.server_addr().to_ip().map(|a| a.port()).unwrap_or(0)
 }
 
+/// Answers every request on a thread of its own: a browser that reads a
+/// large model slowly (or several test browsers at once) must not hold up
+/// the page another one is opening.
 fn handle_requests(server: &Server, dist: &Path) {
     for request in server.incoming_requests() {
-        let path = resolve(dist, request.url());
-        let response = match path.and_then(|p| std::fs::read(&p).ok().map(|b| (p, b))) {
-            Some((path, bytes)) => Response::from_data(bytes)
+        let dist = dist.to_path_buf();
+        std::thread::spawn(move || respond(request, &dist));
+    }
+}
+
+fn respond(request: Request, dist: &Path) {
+    let url = request.url().to_string();
+    let file = resolve(dist, &url).and_then(|p| File::open(&p).ok().map(|f| (p, f)));
+    let result = match file {
+        // Streamed from disk: a 400 MB model is not read into memory per request.
+        Some((path, file)) => request.respond(
+            Response::from_file(file)
                 .with_header(header("Content-Type", content_type(&path)))
                 .with_header(header("Cache-Control", "no-cache"))
                 // No kept-alive connections: once stopped, the server must
@@ -95,17 +109,27 @@ fn handle_requests(server: &Server, dist: &Path) {
                 .with_header(header("Connection", "close"))
                 // The WebGPU test page (another port) fetches the model from here.
                 .with_header(header("Access-Control-Allow-Origin", "*")),
-            // A 404 needs the CORS header too: without it the browser reports
-            // a network failure instead of "not found", and a page loading a
-            // model from this origin cannot tell a missing optional file
-            // (manifest.json) from a dead server.
-            None => Response::from_string("not found")
+        ),
+        // A 404 needs the CORS header too: without it the browser reports
+        // a network failure instead of "not found", and a page loading a
+        // model from this origin cannot tell a missing optional file
+        // (manifest.json) from a dead server.
+        None => request.respond(
+            Response::from_string("not found")
                 .with_status_code(404)
                 .with_header(header("Connection", "close"))
                 .with_header(header("Access-Control-Allow-Origin", "*")),
-        };
-        // A client that hung up is not our problem.
-        let _ = request.respond(response);
+        ),
+    };
+    // A browser that navigates away mid-download hangs up; that is routine
+    // (the tests do it all the time), so only other failures are reported.
+    if let Err(e) = result {
+        if !matches!(
+            e.kind(),
+            ErrorKind::BrokenPipe | ErrorKind::ConnectionReset | ErrorKind::ConnectionAborted
+        ) {
+            eprintln!("static server: answering {url}: {e}");
+        }
     }
 }
 
@@ -155,6 +179,51 @@ mod tests {
         let dist = std::env::temp_dir();
         assert_eq!(resolve(&dist, "/../etc/passwd"), None);
         assert_eq!(resolve(&dist, "/a/../../b"), None);
+    }
+
+    /// One client that does not read its (large) answer must not stop the
+    /// server from answering another: the failure behind a page that never
+    /// loaded while test browsers were downloading the model.
+    #[test]
+    fn a_slow_reader_does_not_hold_up_other_requests() {
+        use std::io::{Read, Write};
+        use std::net::TcpStream;
+        use std::time::Duration;
+
+        let dir = std::env::temp_dir().join(format!("attend-server-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        // Far more than the kernel buffers between the two sockets.
+        std::fs::write(dir.join("big.bin"), vec![7u8; 48 << 20]).unwrap();
+        std::fs::write(dir.join("index.html"), "<p>hello</p>").unwrap();
+        let server = StoppableServer::start(&dir).unwrap();
+        let address = host_and_port(&server.url);
+
+        let mut slow = TcpStream::connect(&address).unwrap();
+        slow.write_all(b"GET /big.bin HTTP/1.1\r\nHost: x\r\n\r\n")
+            .unwrap();
+        std::thread::sleep(Duration::from_millis(300));
+
+        let mut quick = TcpStream::connect(&address).unwrap();
+        quick
+            .set_read_timeout(Some(Duration::from_secs(10)))
+            .unwrap();
+        quick
+            .write_all(b"GET / HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n")
+            .unwrap();
+        let mut answer = String::new();
+        quick.read_to_string(&mut answer).unwrap();
+        assert!(answer.starts_with("HTTP/1.1 200"), "{answer}");
+        assert!(answer.ends_with("<p>hello</p>"), "{answer}");
+
+        drop(slow);
+        server.stop().unwrap();
+        std::fs::remove_dir_all(&dir).unwrap();
+    }
+
+    fn host_and_port(url: &str) -> String {
+        url.trim_start_matches("http://")
+            .trim_end_matches('/')
+            .to_string()
     }
 
     #[test]
