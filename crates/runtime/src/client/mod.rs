@@ -8,104 +8,39 @@
 //! with fast typing), but never after a newer answer, and never once a load
 //! has replaced the model it ran on. Runs asked for before a model is
 //! loaded wait for it. The bookkeeping is [`RequestQueue`], plain Rust.
+//!
+//! A worker that stops answering (stuck, or a stalled download) sends no
+//! error; [`Watchdog`] gives each load and run a deadline, and one that
+//! passes is handled as a crash: the worker is stopped and the UI told.
 
+mod early;
+mod events;
 mod queue;
 mod result;
+mod watch;
+mod watchdog;
 
+pub use events::{worker_error_message, ClientEvent};
 pub use queue::{RequestQueue, RunRequest};
 pub use result::{example_meta, AttentionResult, QkvArrays};
+pub use watchdog::{run_allowance_ms, token_bound, Stall, Watchdog, LOAD_SILENCE_MS};
 
 use crate::error::RuntimeError;
 use crate::protocol::{
-    BackendChoice, BackendStatus, FromWorker, ModelInfo, ToWorker, TokenizerKind, PROTOCOL_VERSION,
+    BackendChoice, FromWorker, ModelInfo, ToWorker, TokenizerKind, PROTOCOL_VERSION,
 };
 use crate::wire::{self, Packed};
+use early::early_worker;
+use events::version_mismatch;
 use std::cell::{Cell, RefCell};
 use std::rc::{Rc, Weak};
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
+use watch::now_ms;
 use web_sys::{ErrorEvent, Event, MessageEvent, Worker};
 
 /// The worker's script, next to `index.html`.
 pub const WORKER_SCRIPT: &str = "model-worker.js";
-
-/// Where `boot.js` leaves the model worker it started before the app's own
-/// WebAssembly was loaded (so that the worker's download and compilation
-/// overlap the app's): `{ worker, messages: [], errors: [] }`.
-const EARLY_WORKER: &str = "attendEarlyWorker";
-
-/// The worker boot.js started, with what it said so far; taken once.
-struct EarlyWorker {
-    worker: Worker,
-    messages: (js_sys::Array, js_sys::Array),
-}
-
-fn early_worker() -> Option<EarlyWorker> {
-    let global = js_sys::global();
-    let key = JsValue::from_str(EARLY_WORKER);
-    let early = js_sys::Reflect::get(&global, &key).ok()?;
-    if early.is_undefined() || early.is_null() {
-        return None;
-    }
-    // Taken: a second client (after a crash) starts its own.
-    crate::report::warn_on_err(
-        "forgetting the early worker",
-        js_sys::Reflect::delete_property(global.unchecked_ref::<js_sys::Object>(), &key),
-    );
-    let field = |name: &str| js_sys::Reflect::get(&early, &JsValue::from_str(name)).ok();
-    let worker: Worker = field("worker")?.dyn_into().ok()?;
-    let messages: js_sys::Array = field("messages")?.dyn_into().ok()?;
-    let errors: js_sys::Array = field("errors")?.dyn_into().ok()?;
-    Some(EarlyWorker {
-        worker,
-        messages: (messages, errors),
-    })
-}
-
-/// What the client reports to the UI.
-#[derive(Clone, Debug, PartialEq)]
-pub enum ClientEvent {
-    /// Download progress of one file of the model being loaded.
-    Progress {
-        file: String,
-        received_bytes: u64,
-        total_bytes: Option<u64>,
-        from_cache: bool,
-    },
-    /// A model is loaded; runs waiting for it are being sent.
-    Loaded(ModelInfo),
-    /// Loading failed; the sentence names the file at fault. A model
-    /// loaded before stays loaded.
-    LoadFailed(String),
-    /// The answer to the newest run.
-    Result(Rc<AttentionResult>),
-    /// The newest run failed.
-    RunFailed(String),
-    /// The worker itself failed (its script or WebAssembly did not start,
-    /// or it crashed). Its model is gone; the next load starts a new worker.
-    WorkerError(String),
-    /// WebGPU's state or the calibration changed, or there is a notice.
-    Backend(BackendStatus),
-    /// The loaded model's files were stored for offline use.
-    Stored,
-}
-
-/// The sentence for a worker `error` event.
-pub fn worker_error_message(detail: Option<&str>, started: bool) -> String {
-    // "Uncaught Error: x" → "x": the prefixes say nothing to a reader.
-    let detail = detail
-        .map(|d| {
-            let d = d.trim();
-            let d = d.strip_prefix("Uncaught ").unwrap_or(d);
-            d.strip_prefix("Error: ").unwrap_or(d).trim()
-        })
-        .filter(|d| !d.is_empty());
-    match (started, detail) {
-        (true, Some(d)) => format!("the model worker stopped: {d}"),
-        (true, None) => "the model worker stopped unexpectedly".into(),
-        (false, detail) => RuntimeError::WorkerStart(detail.map(String::from)).to_string(),
-    }
-}
 
 /// A started worker and its event handlers.
 struct WorkerHandle {
@@ -130,6 +65,9 @@ struct State {
     started: bool,
     /// A load asked for before the worker listened; only the latest counts.
     waiting_load: Option<Packed>,
+    watchdog: Watchdog,
+    /// The loaded model (its size sets how long a run may take).
+    model: Option<ModelInfo>,
 }
 
 struct Inner {
@@ -138,6 +76,17 @@ struct Inner {
     serials: Cell<u64>,
     /// Sent with every run.
     backend: Cell<BackendChoice>,
+    /// The watchdog's tick (made once; holds a weak reference back).
+    tick: RefCell<Option<Closure<dyn FnMut()>>>,
+    /// The interval running `tick`, while something is awaited.
+    ticking: Cell<Option<i32>>,
+}
+
+impl Drop for Inner {
+    /// The interval would otherwise call a closure that is gone.
+    fn drop(&mut self) {
+        self.stop_watching();
+    }
 }
 
 /// A handle on the model worker. Cheap to clone; every clone drives the
@@ -158,10 +107,20 @@ impl ModelClient {
                 worker: None,
                 started: false,
                 waiting_load: None,
+                watchdog: Watchdog::new(),
+                model: None,
             }),
             serials: Cell::new(0),
             backend: Cell::new(BackendChoice::Auto),
+            tick: RefCell::new(None),
+            ticking: Cell::new(None),
         });
+        let weak = Rc::downgrade(&inner);
+        *inner.tick.borrow_mut() = Some(Closure::<dyn FnMut()>::new(move || {
+            if let Some(inner) = weak.upgrade() {
+                inner.on_tick();
+            }
+        }));
         let early = early_worker();
         let adopted = early.is_some();
         let (handle, replay) = match early {
@@ -309,6 +268,8 @@ impl Inner {
         let to_post = {
             let mut state = self.state.borrow_mut();
             state.queue.load_started();
+            // From now: the worker's own start counts as part of the load.
+            state.watchdog.load_started(now_ms());
             if state.started {
                 Some(packed)
             } else {
@@ -319,12 +280,16 @@ impl Inner {
         if let Some(packed) = to_post {
             self.post_load(&packed);
         }
+        self.watch();
     }
 
     /// Posts a load; a failure to post fails the load.
     fn post_load(&self, packed: &Packed) {
         if let Err(why) = self.post(packed) {
-            self.state.borrow_mut().queue.load_finished(false);
+            let mut state = self.state.borrow_mut();
+            state.queue.load_finished(false);
+            state.watchdog.load_finished();
+            drop(state);
             self.emit(ClientEvent::LoadFailed(format!(
                 "the model could not be sent to the worker: {why}"
             )));
@@ -354,6 +319,14 @@ impl Inner {
         };
         let Some(request) = next else { return };
         crate::perf_marks::request(&request.text);
+        let (request_id, allowance_ms) = {
+            let state = self.state.borrow();
+            let allowance_ms = state.model.as_ref().map_or(LOAD_SILENCE_MS, |info| {
+                let tokens = token_bound(&request.text, request.pair.as_deref(), info.max_tokens);
+                run_allowance_ms(info, tokens)
+            });
+            (request.request_id, allowance_ms)
+        };
         let header = wire::encode(&ToWorker::Run {
             request_id: request.request_id,
             text: request.text,
@@ -362,19 +335,26 @@ impl Inner {
             backend: self.backend.get(),
         });
         if let Err(why) = self.post(&wire::pack(&header, &[])) {
-            let deliver = self.state.borrow_mut().queue.failed(request.request_id);
+            let deliver = self.state.borrow_mut().queue.failed(request_id);
             if deliver.is_some() {
                 self.emit(ClientEvent::RunFailed(format!(
                     "the text could not be sent to the model worker: {why}"
                 )));
             }
+            return;
         }
+        self.state
+            .borrow_mut()
+            .watchdog
+            .run_sent(request_id, now_ms(), allowance_ms);
+        self.watch();
     }
 
     fn on_message(&self, serial: u64, data: &JsValue) {
         if !self.is_current(serial) {
             return;
         }
+        self.state.borrow_mut().watchdog.heard(now_ms());
         let (message, buffers) = match wire::receive::<FromWorker>(data) {
             Ok(parsed) => parsed,
             Err(why) => {
@@ -408,15 +388,28 @@ impl Inner {
                 from_cache,
             }),
             FromWorker::Loaded { info } => {
-                self.state.borrow_mut().queue.load_finished(true);
+                {
+                    let mut state = self.state.borrow_mut();
+                    state.queue.load_finished(true);
+                    state.watchdog.load_finished();
+                    state.model = Some(info.clone());
+                }
                 self.emit(ClientEvent::Loaded(info));
             }
             FromWorker::LoadFailed { message } => {
-                self.state.borrow_mut().queue.load_finished(false);
+                {
+                    let mut state = self.state.borrow_mut();
+                    state.queue.load_finished(false);
+                    state.watchdog.load_finished();
+                }
                 self.emit(ClientEvent::LoadFailed(message));
             }
             FromWorker::Result { request_id, meta } => {
-                let deliver = self.state.borrow_mut().queue.answered(request_id);
+                let deliver = {
+                    let mut state = self.state.borrow_mut();
+                    state.watchdog.run_answered(request_id);
+                    state.queue.answered(request_id)
+                };
                 // The newest text goes to the worker before this result is
                 // unpacked and drawn, so the two overlap.
                 self.pump();
@@ -450,7 +443,12 @@ impl Inner {
                 request_id,
                 message,
             } => {
-                if self.state.borrow_mut().queue.failed(request_id).is_some() {
+                let deliver = {
+                    let mut state = self.state.borrow_mut();
+                    state.watchdog.run_answered(request_id);
+                    state.queue.failed(request_id)
+                };
+                if deliver.is_some() {
                     self.emit(ClientEvent::RunFailed(message));
                 }
             }
@@ -462,61 +460,29 @@ impl Inner {
         if !self.is_current(serial) {
             return;
         }
-        let (handle, message) = {
+        let message = worker_error_message(detail, self.state.borrow().started);
+        self.lose_worker(serial, message);
+    }
+
+    /// The worker `serial` crashed or stopped answering: it is stopped and
+    /// forgotten, and the UI told why.
+    fn lose_worker(&self, serial: u64, message: String) {
+        if !self.is_current(serial) {
+            return;
+        }
+        let handle = {
             let mut state = self.state.borrow_mut();
-            let message = worker_error_message(detail, state.started);
             state.queue.worker_lost();
+            state.watchdog.reset();
             state.started = false;
             state.waiting_load = None;
-            (state.worker.take(), message)
+            state.model = None;
+            state.worker.take()
         };
+        self.stop_watching();
         // Terminated outside the borrow; its handlers go with it.
         drop(handle);
         web_sys::console::warn_1(&format!("Attend: {message}").into());
         self.emit(ClientEvent::WorkerError(message));
-    }
-}
-
-/// Why a worker of another protocol version is not used.
-fn version_mismatch(worker_protocol: u32) -> String {
-    format!(
-        "this page and its model worker come from different versions of Attend \
-         (messages v{PROTOCOL_VERSION} and v{worker_protocol}); reload the page to get matching ones"
-    )
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn a_worker_of_another_version_is_explained() {
-        let message = version_mismatch(0);
-        assert!(message.contains("different versions"), "{message}");
-        assert!(message.contains("reload"), "{message}");
-        assert_ne!(
-            PROTOCOL_VERSION, 0,
-            "0 stands for workers older than the field"
-        );
-    }
-
-    #[test]
-    fn worker_errors_read_well() {
-        assert_eq!(
-            worker_error_message(None, false),
-            "the model worker could not start (model-worker.js or its WebAssembly did not load)"
-        );
-        assert_eq!(
-            worker_error_message(Some("Uncaught RuntimeError: unreachable"), true),
-            "the model worker stopped: RuntimeError: unreachable"
-        );
-        assert_eq!(
-            worker_error_message(Some("Uncaught Error: boom"), false),
-            "the model worker could not start: boom"
-        );
-        assert_eq!(
-            worker_error_message(Some("  "), true),
-            "the model worker stopped unexpectedly"
-        );
     }
 }
