@@ -60,13 +60,14 @@ pub fn begin_start() -> u64 {
     })
 }
 
-/// The loader kept no files because this worker has no WebGPU.
-pub fn no_webgpu(generation: u64) {
+/// The loader kept no files for the GPU: this worker has no WebGPU, or
+/// the page turned it off (`turned_off` says why).
+pub fn no_webgpu(generation: u64, turned_off: Option<String>) {
     SLOT.with(|s| {
         let mut s = s.borrow_mut();
         if s.generation == generation {
             s.state = Some(GpuState::Unavailable {
-                reason: "this browser does not offer WebGPU".into(),
+                reason: turned_off.unwrap_or_else(|| "this browser does not offer WebGPU".into()),
             });
         }
     });

@@ -20,8 +20,10 @@ thread_local! {
         const { std::cell::RefCell::new(std::collections::VecDeque::new()) };
 }
 
-/// `attend-input:<text>`: the text field changed to `text`.
+/// `attend-input:<text>`: the text field changed to `text`. (Counted among
+/// the kept texts here too: with fast typing most texts are never run.)
 pub fn input(text: &str) {
+    forget_old_texts(text);
     mark(&format!("attend-input:{text}"));
 }
 

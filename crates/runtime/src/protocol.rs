@@ -20,12 +20,17 @@ pub enum ToWorker {
     LoadUrl {
         base: String,
         weights: Option<String>,
+        /// Why this model must stay off the GPU (None: use WebGPU if there).
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        gpu_off: Option<String>,
     },
     /// Load from files the user picked. Buffers, in order: config.json,
     /// weights, then tokenizer.json or vocab.txt (as `tokenizer_kind` says).
     LoadFiles {
         name: String,
         tokenizer_kind: TokenizerKind,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        gpu_off: Option<String>,
     },
     /// Run the loaded model. Results carry the same `request_id`.
     Run {
@@ -180,7 +185,7 @@ pub enum TokenizerKind {
 /// deploys (a cached old worker script, a new page) may not understand each
 /// other; the worker says its version first and the page refuses another.
 /// Bump it with any change to a message's meaning or fields.
-pub const PROTOCOL_VERSION: u32 = 2;
+pub const PROTOCOL_VERSION: u32 = 3;
 
 /// Worker → page.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]

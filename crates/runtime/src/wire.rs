@@ -106,14 +106,17 @@ mod tests {
         round_trip(ToWorker::LoadUrl {
             base: "models/all-MiniLM-L6-v2/".into(),
             weights: Some("model.f16.safetensors".into()),
+            gpu_off: None,
         });
         round_trip(ToWorker::LoadUrl {
             base: "m".into(),
             weights: None,
+            gpu_off: Some("it crashed".into()),
         });
         round_trip(ToWorker::LoadFiles {
             name: "local files (a \"b\".safetensors)".into(),
             tokenizer_kind: TokenizerKind::VocabTxt,
+            gpu_off: None,
         });
         round_trip(ToWorker::Run {
             request_id: u64::from(u32::MAX) + 5,
@@ -195,6 +198,7 @@ mod tests {
         let h = encode(&ToWorker::LoadFiles {
             name: "x".into(),
             tokenizer_kind: TokenizerKind::TokenizerJson,
+            gpu_off: None,
         });
         assert_eq!(
             h,

@@ -43,6 +43,14 @@ struct WorkerState {
     last_auto_run: Option<(Encoding, f64)>,
     /// The run being computed, so a panic is reported as its failure.
     running: Option<u64>,
+    /// Why the page wants this model kept off the GPU, if it does.
+    gpu_off: Option<String>,
+}
+
+/// Whether the model being loaded goes on the GPU: where WebGPU exists and
+/// the page did not turn it off.
+fn wants_gpu() -> bool {
+    gpu_worker::has_webgpu() && with_state(|s| s.gpu_off.is_none())
 }
 
 thread_local! {
@@ -137,15 +145,22 @@ fn on_message(data: &JsValue) {
         }
     };
     match message {
-        ToWorker::LoadUrl { base, weights } => {
+        ToWorker::LoadUrl {
+            base,
+            weights,
+            gpu_off,
+        } => {
             let generation = next_generation();
+            with_state(|s| s.gpu_off = gpu_off);
             wasm_bindgen_futures::spawn_local(load_url(generation, base, weights));
         }
         ToWorker::LoadFiles {
             name,
             tokenizer_kind,
+            gpu_off,
         } => {
             let generation = next_generation();
+            with_state(|s| s.gpu_off = gpu_off);
             load_files(generation, &name, tokenizer_kind, &buffers);
         }
         ToWorker::Run {
@@ -212,8 +227,7 @@ async fn load_url(generation: u64, base: String, weights: Option<String>) {
         progress: &progress,
         cancelled: &cancelled,
     };
-    let result =
-        loader::load_url(&base, weights.as_deref(), &watch, gpu_worker::has_webgpu()).await;
+    let result = loader::load_url(&base, weights.as_deref(), &watch, wants_gpu()).await;
     if !is_current(generation) {
         return; // a newer load answers instead
     }
@@ -237,14 +251,7 @@ fn load_files(generation: u64, name: &str, kind: TokenizerKind, buffers: &[JsVal
     let result = files
         .map_err(|e| e.to_string())
         .and_then(|(config, weights, tokenizer)| {
-            loader::load_files(
-                name,
-                &config,
-                &weights,
-                kind,
-                &tokenizer,
-                gpu_worker::has_webgpu(),
-            )
+            loader::load_files(name, &config, &weights, kind, &tokenizer, wants_gpu())
         });
     with_state(|s| s.loading = false);
     if !is_current(generation) {
@@ -276,7 +283,7 @@ async fn install(loaded: Loaded) {
         Some(bytes) => {
             gpu_worker::start(gpu_generation, &bytes.config, &bytes.weights, &bert.model).await;
         }
-        None => gpu_worker::no_webgpu(gpu_generation),
+        None => gpu_worker::no_webgpu(gpu_generation, with_state(|s| s.gpu_off.clone())),
     }
     if gpu_worker::generation() == gpu_generation {
         post_status(None);

@@ -2,7 +2,8 @@
 //! `--enable-unsafe-webgpu` (SwiftShader where there is no GPU): a
 //! `backend=gpu` link runs the model on WebGPU with the CPU's numbers, the
 //! automatic choice follows its calibration, and a lost device falls back
-//! to the CPU keeping the text and the view.
+//! to the CPU keeping the text and the view; a worker that crashes while
+//! putting the model on the GPU is restarted with the model on the CPU.
 
 use anyhow::{bail, Context, Result};
 use attend_e2e::{
@@ -215,5 +216,60 @@ fn the_automatic_choice_uses_the_faster_backend_it_measured() -> Result<()> {
     type_text(&browser, next)?;
     wait_backend(&browser, expected, next, WAIT)?;
     screenshot(&browser, "attention-calibration.png")?;
+    Ok(())
+}
+
+#[test]
+fn a_worker_that_crashes_putting_the_model_on_the_gpu_restarts_on_the_cpu() -> Result<()> {
+    let browser = Browser::start_with_webgpu(1280, 1000)?;
+    // The first worker dies just after it says it is uploading the weights
+    // to the GPU — what a driver or out-of-memory crash in the upload looks
+    // like from the page. Later workers are left alone.
+    browser.on_new_document(
+        "const NativeWorker = window.Worker;
+         window.__attendWorkers = [];
+         window.Worker = class extends NativeWorker {
+           constructor(...args) {
+             super(...args);
+             window.__attendWorkers.push(this);
+             if (window.__attendWorkers.length !== 1) return;
+             this.addEventListener('message', (event) => {
+               const header = Array.isArray(event.data) ? event.data[0] : '';
+               if (typeof header === 'string' && header.includes('\"state\":\"starting\"')) {
+                 setTimeout(() => {
+                   this.terminate();
+                   this.dispatchEvent(new ErrorEvent('error', { message: 'Uncaught RuntimeError: unreachable' }));
+                 }, 0);
+               }
+             });
+           }
+         };",
+    )?;
+    let text = "The upload crashed, the CPU answers.";
+    open_app(
+        &browser,
+        "#/attention?text=The%20upload%20crashed%2C%20the%20CPU%20answers.",
+        "attention",
+    )?;
+    wait_backend(&browser, "cpu", text, GPU_WAIT)?;
+    let notice = browser.text(&browser.wait_for(&testid("backend-notice"), WAIT)?)?;
+    open_details(&browser)?;
+    let state = browser.text(&browser.find(&testid("gpu-state"))?)?;
+    println!("notice: {notice}\nstate: {state}");
+    if !notice.contains("crashed while WebGPU was in use") || !state.contains("off for this visit")
+    {
+        bail!("the fallback is not explained: {notice:?} / {state:?}");
+    }
+    // One restart, no loop, no Retry: the second worker never touched the GPU.
+    let workers = browser.execute("return window.__attendWorkers.length;", vec![])?;
+    if workers.as_u64() != Some(2) {
+        bail!("{workers} workers were started, not 2");
+    }
+    if !browser.find_all(&testid("model-retry"))?.is_empty() {
+        bail!("the page asks for Retry");
+    }
+    let next = "Later texts stay on the CPU.";
+    type_text(&browser, next)?;
+    wait_backend(&browser, "cpu", next, WAIT)?;
     Ok(())
 }

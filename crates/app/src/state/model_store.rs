@@ -4,7 +4,7 @@
 use super::model_consent::ModelConsent;
 use attend_runtime::client::{AttentionResult, ClientEvent, ModelClient};
 pub use attend_runtime::fetch::FileProgress;
-use attend_runtime::protocol::{BackendChoice, BackendStatus, ModelInfo, TokenizerKind};
+use attend_runtime::protocol::{BackendChoice, BackendStatus, GpuState, ModelInfo, TokenizerKind};
 use attend_runtime::RuntimeError;
 use leptos::prelude::*;
 use std::rc::Rc;
@@ -92,6 +92,9 @@ pub struct ModelStore {
     /// Worker restarts since the last answer (see `WorkerError`).
     restarts: StoredValue<u32>,
 }
+
+/// Why WebGPU is off after a crash (the backend panel shows it too).
+const GPU_TURNED_OFF: &str = "off for this visit: the model worker crashed while WebGPU was in use";
 
 /// A worker that keeps dying is not restarted forever.
 const MAX_AUTOMATIC_RESTARTS: u32 = 1;
@@ -185,6 +188,7 @@ impl ModelStore {
                     .with_untracked(|s| matches!(s, ModelStatus::Ready(_)));
                 if was_ready && self.restarts.get_value() < MAX_AUTOMATIC_RESTARTS {
                     self.restarts.update_value(|n| *n += 1);
+                    self.keep_off_the_gpu_if_it_was_in_use();
                     self.requested.set_value(None);
                     self.run_error.set(Some(format!(
                         "{message}. It was restarted and the model is loading again."
@@ -229,6 +233,24 @@ impl ModelStore {
                 }
                 self.backend_status.set(status);
             }
+        }
+    }
+
+    /// A worker that died while putting the model on the GPU, or while the
+    /// GPU ran it, would most likely die the same way again: the restarted
+    /// one keeps the model on the CPU for the rest of this visit.
+    fn keep_off_the_gpu_if_it_was_in_use(&self) {
+        let gpu_in_use = self
+            .backend_status
+            .with_untracked(|s| matches!(s.gpu, GpuState::Starting | GpuState::Ready { .. }));
+        let Some(client) = self.client.get_value() else {
+            return;
+        };
+        if gpu_in_use {
+            client.turn_off_gpu(GPU_TURNED_OFF.into());
+            self.backend_notice.set(Some(format!(
+                "WebGPU is {GPU_TURNED_OFF}; the CPU computes the maps. Reload the page to try WebGPU again."
+            )));
         }
     }
 

@@ -76,6 +76,8 @@ struct Inner {
     serials: Cell<u64>,
     /// Sent with every run.
     backend: Cell<BackendChoice>,
+    /// Why loads are to stay off the GPU, once a worker crashed on it.
+    gpu_off: RefCell<Option<String>>,
     /// The watchdog's tick (made once; holds a weak reference back).
     tick: RefCell<Option<Closure<dyn FnMut()>>>,
     /// The interval running `tick`, while something is awaited.
@@ -112,6 +114,7 @@ impl ModelClient {
             }),
             serials: Cell::new(0),
             backend: Cell::new(BackendChoice::Auto),
+            gpu_off: RefCell::new(None),
             tick: RefCell::new(None),
             ticking: Cell::new(None),
         });
@@ -148,7 +151,11 @@ impl ModelClient {
     /// Loads the model at `base` (a URL ending in the model's folder):
     /// `weights` names the weights file, None for the manifest's default.
     pub fn load_url(&self, base: String, weights: Option<String>) {
-        let header = wire::encode(&ToWorker::LoadUrl { base, weights });
+        let header = wire::encode(&ToWorker::LoadUrl {
+            base,
+            weights,
+            gpu_off: self.inner.gpu_off.borrow().clone(),
+        });
         self.inner.send_load(wire::pack(&header, &[]));
     }
 
@@ -164,6 +171,7 @@ impl ModelClient {
         let header = wire::encode(&ToWorker::LoadFiles {
             name,
             tokenizer_kind,
+            gpu_off: self.inner.gpu_off.borrow().clone(),
         });
         let config = wire::bytes_to_js(&config);
         let weights = wire::bytes_to_js(&weights);
@@ -172,6 +180,12 @@ impl ModelClient {
             &header,
             &[config.as_ref(), weights.as_ref(), tokenizer.as_ref()],
         ));
+    }
+
+    /// Keeps the models loaded from now on off the GPU, for `reason` (a
+    /// worker crashed while using it: trying again would crash again).
+    pub fn turn_off_gpu(&self, reason: String) {
+        *self.inner.gpu_off.borrow_mut() = Some(reason);
     }
 
     /// The backend setting for the runs sent from now on.
