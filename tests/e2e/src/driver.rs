@@ -443,14 +443,55 @@ impl Browser {
 impl Drop for Browser {
     fn drop(&mut self) {
         if !self.session.is_empty() {
-            let _ = self
-                .agent
-                .delete(&format!("{}/session/{}", self.base, self.session))
-                .call();
+            let url = format!("{}/session/{}", self.base, self.session);
+            if let Err(e) = self.agent.delete(&url).call() {
+                eprintln!("closing the browser session: {e}");
+            }
         }
-        let _ = self.driver.kill();
-        let _ = self.driver.wait();
-        let _ = std::fs::remove_dir_all(&self.user_data);
+        if let Err(e) = self.driver.kill() {
+            eprintln!("stopping chromedriver: {e}");
+        }
+        if let Err(e) = self.driver.wait() {
+            eprintln!("waiting for chromedriver: {e}");
+        }
+        // A session that could not be closed (a page that hung) leaves its
+        // Chromium running without chromedriver: find it by its profile.
+        kill_processes_using(&self.user_data);
+        if let Err(e) = std::fs::remove_dir_all(&self.user_data) {
+            if e.kind() != std::io::ErrorKind::NotFound {
+                eprintln!("removing {}: {e}", self.user_data.display());
+            }
+        }
+    }
+}
+
+/// Kills the processes whose command line names `profile` (Linux `/proc`).
+fn kill_processes_using(profile: &Path) {
+    let needle = format!("--user-data-dir={}", profile.display());
+    let Ok(entries) = std::fs::read_dir("/proc") else {
+        return;
+    };
+    for entry in entries.flatten() {
+        let Some(pid) = entry
+            .file_name()
+            .to_str()
+            .and_then(|n| n.parse::<u32>().ok())
+        else {
+            continue;
+        };
+        let Ok(cmdline) = std::fs::read(entry.path().join("cmdline")) else {
+            continue;
+        };
+        let names_profile = cmdline
+            .split(|&b| b == 0)
+            .any(|arg| arg == needle.as_bytes());
+        if names_profile {
+            match Command::new("kill").args(["-9", &pid.to_string()]).status() {
+                Ok(status) if status.success() => {}
+                Ok(_) => {} // it exited meanwhile
+                Err(e) => eprintln!("kill {pid}: {e}"),
+            }
+        }
     }
 }
 

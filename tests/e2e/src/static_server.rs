@@ -3,30 +3,32 @@
 //! foreground; `cargo xtask test` runs it on a thread on a free port, and
 //! the offline test runs one it can stop.
 
-use anyhow::{anyhow, Result};
+use anyhow::{anyhow, Context, Result};
 use std::fs::File;
-use std::io::ErrorKind;
+use std::io::{BufRead, BufReader, ErrorKind, Write};
+use std::net::{Shutdown, TcpListener, TcpStream};
 use std::path::{Component, Path, PathBuf};
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
 use std::thread::JoinHandle;
-use tiny_http::{Header, Request, Response, Server};
+use std::time::Duration;
 
 pub fn serve_forever(dist: &Path, port: u16) -> Result<()> {
-    let server = bind(port)?;
-    let url = format!("http://127.0.0.1:{}/", local_port(&server));
+    let listener = bind(port)?;
+    let url = format!("http://127.0.0.1:{}/", local_port(&listener)?);
     println!("==> serving {} at {url}", dist.display());
     println!("    open {url} in a browser; Ctrl-C stops the server");
-    handle_requests(&server, dist);
+    accept(&listener, dist, &AtomicBool::new(false));
     Ok(())
 }
 
 /// Serves `dist` (or any folder) on a free port from a background thread;
 /// returns the base URL.
 pub fn spawn(dist: &Path) -> Result<(String, JoinHandle<()>)> {
-    let server = bind(0)?;
-    let url = format!("http://127.0.0.1:{}/", local_port(&server));
+    let listener = bind(0)?;
+    let url = format!("http://127.0.0.1:{}/", local_port(&listener)?);
     let dist = dist.to_path_buf();
-    let handle = std::thread::spawn(move || handle_requests(&server, &dist));
+    let handle = std::thread::spawn(move || accept(&listener, &dist, &AtomicBool::new(false)));
     Ok((url, handle))
 }
 
@@ -34,20 +36,23 @@ pub fn spawn(dist: &Path) -> Result<(String, JoinHandle<()>)> {
 /// a site's host going away would.
 pub struct StoppableServer {
     pub url: String,
-    server: Arc<Server>,
+    port: u16,
+    stopping: Arc<AtomicBool>,
     thread: Option<JoinHandle<()>>,
 }
 
 impl StoppableServer {
     pub fn start(dist: &Path) -> Result<Self> {
-        let server = Arc::new(bind(0)?);
-        let url = format!("http://127.0.0.1:{}/", local_port(&server));
+        let listener = bind(0)?;
+        let port = local_port(&listener)?;
+        let stopping = Arc::new(AtomicBool::new(false));
         let dist = dist.to_path_buf();
-        let serving = Arc::clone(&server);
-        let thread = std::thread::spawn(move || handle_requests(&serving, &dist));
+        let flag = Arc::clone(&stopping);
+        let thread = std::thread::spawn(move || accept(&listener, &dist, &flag));
         Ok(StoppableServer {
-            url,
-            server,
+            url: format!("http://127.0.0.1:{port}/"),
+            port,
+            stopping,
             thread: Some(thread),
         })
     }
@@ -58,13 +63,17 @@ impl StoppableServer {
     }
 
     fn shut_down(&mut self) -> Result<()> {
-        self.server.unblock();
-        match self.thread.take() {
-            Some(thread) => thread
-                .join()
-                .map_err(|_| anyhow!("the server thread panicked")),
-            None => Ok(()),
+        let Some(thread) = self.thread.take() else {
+            return Ok(());
+        };
+        self.stopping.store(true, Ordering::SeqCst);
+        // Wakes the accept loop, which sees the flag and drops the listener.
+        if let Err(e) = TcpStream::connect(("127.0.0.1", self.port)) {
+            eprintln!("waking the test server to stop it: {e}");
         }
+        thread
+            .join()
+            .map_err(|_| anyhow!("the server thread panicked"))
     }
 }
 
@@ -76,61 +85,107 @@ impl Drop for StoppableServer {
     }
 }
 
-fn bind(port: u16) -> Result<Server> {
-    Server::http(("127.0.0.1", port)).map_err(|e| anyhow!("cannot listen on 127.0.0.1:{port}: {e}"))
+fn bind(port: u16) -> Result<TcpListener> {
+    TcpListener::bind(("127.0.0.1", port))
+        .with_context(|| format!("cannot listen on 127.0.0.1:{port}"))
 }
 
-fn local_port(server: &Server) -> u16 {
-    server.server_addr().to_ip().map(|a| a.port()).unwrap_or(0)
+fn local_port(listener: &TcpListener) -> Result<u16> {
+    Ok(listener.local_addr()?.port())
 }
 
-/// Answers every request on a thread of its own: a browser that reads a
-/// large model slowly (or several test browsers at once) must not hold up
-/// the page another one is opening.
-fn handle_requests(server: &Server, dist: &Path) {
-    for request in server.incoming_requests() {
-        let dist = dist.to_path_buf();
-        std::thread::spawn(move || respond(request, &dist));
-    }
-}
-
-fn respond(request: Request, dist: &Path) {
-    let url = request.url().to_string();
-    let file = resolve(dist, &url).and_then(|p| File::open(&p).ok().map(|f| (p, f)));
-    let result = match file {
-        // Streamed from disk: a 400 MB model is not read into memory per request.
-        Some((path, file)) => request.respond(
-            Response::from_file(file)
-                .with_header(header("Content-Type", content_type(&path)))
-                .with_header(header("Cache-Control", "no-cache"))
-                // No kept-alive connections: once stopped, the server must
-                // be gone for the browser too (a pooled connection would
-                // otherwise take requests that nobody answers).
-                .with_header(header("Connection", "close"))
-                // The WebGPU test page (another port) fetches the model from here.
-                .with_header(header("Access-Control-Allow-Origin", "*")),
-        ),
-        // A 404 needs the CORS header too: without it the browser reports
-        // a network failure instead of "not found", and a page loading a
-        // model from this origin cannot tell a missing optional file
-        // (manifest.json) from a dead server.
-        None => request.respond(
-            Response::from_string("not found")
-                .with_status_code(404)
-                .with_header(header("Connection", "close"))
-                .with_header(header("Access-Control-Allow-Origin", "*")),
-        ),
-    };
-    // A browser that navigates away mid-download hangs up; that is routine
-    // (the tests do it all the time), so only other failures are reported.
-    if let Err(e) = result {
-        if !matches!(
-            e.kind(),
-            ErrorKind::BrokenPipe | ErrorKind::ConnectionReset | ErrorKind::ConnectionAborted
-        ) {
-            eprintln!("static server: answering {url}: {e}");
+/// Answers every connection on a thread of its own, one request each
+/// (`Connection: close`). Nothing is shared between connections, so a
+/// browser that reads a large model slowly, or a connection it opened and
+/// never used, cannot hold up another request; and once stopped, the
+/// server is gone for the browser too (no kept-alive connection survives).
+fn accept(listener: &TcpListener, dist: &Path, stopping: &AtomicBool) {
+    for stream in listener.incoming() {
+        if stopping.load(Ordering::SeqCst) {
+            return;
+        }
+        match stream {
+            Ok(stream) => {
+                let dist = dist.to_path_buf();
+                std::thread::spawn(move || {
+                    if let Err(e) = answer(stream, &dist) {
+                        if !is_hang_up(&e) {
+                            eprintln!("static server: {e}");
+                        }
+                    }
+                });
+            }
+            Err(e) => eprintln!("static server: accepting a connection: {e}"),
         }
     }
+}
+
+/// A browser that navigates away mid-download hangs up; that is routine
+/// (the tests do it all the time).
+fn is_hang_up(e: &std::io::Error) -> bool {
+    matches!(
+        e.kind(),
+        ErrorKind::BrokenPipe
+            | ErrorKind::ConnectionReset
+            | ErrorKind::ConnectionAborted
+            | ErrorKind::UnexpectedEof
+            | ErrorKind::TimedOut
+            | ErrorKind::WouldBlock
+    )
+}
+
+fn answer(stream: TcpStream, dist: &Path) -> std::io::Result<()> {
+    // A connection opened ahead of time (browsers do) and never used is
+    // closed after a while instead of keeping its thread forever.
+    stream.set_read_timeout(Some(Duration::from_secs(30)))?;
+    let mut reader = BufReader::new(stream.try_clone()?);
+    let mut request_line = String::new();
+    if reader.read_line(&mut request_line)? == 0 {
+        return Ok(()); // opened and closed without a request
+    }
+    // The headers say nothing this server needs; read up to the blank line.
+    let mut line = String::new();
+    loop {
+        line.clear();
+        if reader.read_line(&mut line)? == 0 || line == "\r\n" || line == "\n" {
+            break;
+        }
+    }
+    let mut parts = request_line.split_whitespace();
+    let (method, target) = (parts.next().unwrap_or(""), parts.next().unwrap_or("/"));
+    let mut out = std::io::BufWriter::with_capacity(64 << 10, stream);
+    // The WebGPU test page (another port) fetches the model from here, so
+    // every answer carries the CORS header. A 404 needs it too: without it
+    // the browser reports a network failure instead of "not found", and a
+    // page loading a model from this origin cannot tell a missing optional
+    // file (manifest.json) from a dead server.
+    let common = "Access-Control-Allow-Origin: *\r\nConnection: close\r\n";
+    let file = resolve(dist, target).and_then(|p| File::open(&p).ok().map(|f| (p, f)));
+    match (method, file) {
+        ("GET" | "HEAD", Some((path, mut file))) => {
+            let bytes = file.metadata()?.len();
+            write!(
+                out,
+                "HTTP/1.1 200 OK\r\nContent-Type: {}\r\nContent-Length: {bytes}\r\nCache-Control: no-cache\r\n{common}\r\n",
+                content_type(&path)
+            )?;
+            // Streamed from disk: a 400 MB model is not read into memory.
+            if method == "GET" {
+                std::io::copy(&mut file, &mut out)?;
+            }
+        }
+        ("GET" | "HEAD", None) => {
+            write!(out, "HTTP/1.1 404 Not Found\r\nContent-Type: text/plain\r\nContent-Length: 9\r\n{common}\r\nnot found")?;
+        }
+        _ => {
+            write!(
+                out,
+                "HTTP/1.1 405 Method Not Allowed\r\nContent-Length: 0\r\n{common}\r\n"
+            )?;
+        }
+    }
+    let stream = out.into_inner().map_err(|e| e.into_error())?;
+    stream.shutdown(Shutdown::Write)
 }
 
 /// Maps a request path to a file under `dist`, refusing anything that would
@@ -164,10 +219,6 @@ fn content_type(path: &Path) -> &'static str {
         "txt" => "text/plain; charset=utf-8",
         _ => "application/octet-stream",
     }
-}
-
-fn header(name: &str, value: &str) -> Header {
-    Header::from_bytes(name.as_bytes(), value.as_bytes()).expect("static header is valid")
 }
 
 #[cfg(test)]
