@@ -84,13 +84,6 @@ struct Inner {
     ticking: Cell<Option<i32>>,
 }
 
-impl Drop for Inner {
-    /// The interval would otherwise call a closure that is gone.
-    fn drop(&mut self) {
-        self.stop_watching();
-    }
-}
-
 /// A handle on the model worker. Cheap to clone; every clone drives the
 /// same worker, which is terminated when the last clone is dropped.
 #[derive(Clone)]

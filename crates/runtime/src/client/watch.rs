@@ -64,3 +64,10 @@ impl Inner {
         }
     }
 }
+
+impl Drop for Inner {
+    /// The interval would otherwise call a closure that is gone.
+    fn drop(&mut self) {
+        self.stop_watching();
+    }
+}
