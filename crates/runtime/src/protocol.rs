@@ -209,8 +209,12 @@ pub enum FromWorker {
         info: ModelInfo,
     },
     /// The files of the model just loaded are in the browser's model cache
-    /// now (stored after `Loaded`, so a broken download is never kept).
-    Stored,
+    /// now (stored after `Loaded`, so a broken download is never kept), or
+    /// `not_stored` says which could not be (a full quota) and why.
+    Stored {
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        not_stored: Option<String>,
+    },
     LoadFailed {
         message: String,
     },

@@ -147,6 +147,10 @@ mod tests {
                 load_ms: 812.5,
             },
         });
+        round_trip(FromWorker::Stored { not_stored: None });
+        round_trip(FromWorker::Stored {
+            not_stored: Some("model.safetensors could not be stored".into()),
+        });
         round_trip(FromWorker::LoadFailed {
             message: "config.json could not be read".into(),
         });

@@ -324,7 +324,6 @@ impl Browser {
         Ok(())
     }
 
-    /// Presses one key on whatever has focus (WebDriver key codes, e.g. "\u{E014}" for →).
     /// Runs `script` in every document this session opens from now on,
     /// before the page's own scripts (through Chromium's DevTools protocol,
     /// which chromedriver relays).
@@ -351,6 +350,22 @@ impl Browser {
         Ok(())
     }
 
+    /// Limits the storage `origin` (`http://host:port`) may use to
+    /// `bytes` (DevTools protocol), as a nearly full disk or a small
+    /// device's quota would.
+    pub fn limit_storage(&self, origin: &str, bytes: u64) -> Result<()> {
+        self.call(
+            "POST",
+            "/goog/cdp/execute",
+            Some(json!({
+                "cmd": "Storage.overrideQuotaForOrigin",
+                "params": { "origin": origin, "quotaSize": bytes },
+            })),
+        )?;
+        Ok(())
+    }
+
+    /// Presses one key on whatever has focus (WebDriver key codes, e.g. "\u{E014}" for →).
     pub fn press(&self, key: &str) -> Result<()> {
         let actions = json!({ "actions": [{
             "type": "key", "id": "keyboard",

@@ -3,7 +3,8 @@
 //! another host, or something that is no address, loads nothing by itself;
 //! after one visit the app and its model work with the server stopped; a
 //! crashed page does not leave a dead page (a crashed or stuck model
-//! worker: `worker_faults.rs`).
+//! worker: `worker_faults.rs`); a full storage quota costs a download, not
+//! the model.
 
 use anyhow::{bail, ensure, Context, Result};
 use attend_e2e::{open_app, testid, type_text, wait_map, Browser, StoppableServer};
@@ -255,6 +256,28 @@ fn stored_models_are_listed_with_sizes_and_can_be_deleted() -> Result<()> {
     browser.wait_for(&testid("model-ready"), WAIT)?;
     type_text(&browser, "Stored again.")?;
     wait_map(&browser, "Stored again.", WAIT)?;
+    browser.assert_no_console_errors()
+}
+
+#[test]
+fn a_full_storage_quota_leaves_the_model_working_and_says_it_was_not_stored() -> Result<()> {
+    let browser = Browser::start(1280, 900)?;
+    let origin = attend_e2e::app_url()?.trim_end_matches('/').to_string();
+    // Room for the app's own files (about 6 MB), not for the model's
+    // 45 MB of f16 weights.
+    browser.limit_storage(&origin, 16 << 20)?;
+    open_app(&browser, "#/attention", "attention")?;
+    browser.wait_for(&testid("model-ready"), WAIT)?;
+    let said = browser.text(&browser.wait_for(&testid("model-not-stored"), WAIT)?)?;
+    eprintln!("with a 16 MB quota: {said}");
+    ensure!(
+        said.contains("model.f16.safetensors") && said.contains("could not be stored"),
+        "{said}"
+    );
+    // The model answers all the same.
+    let text = "A full disk costs a download, nothing more.";
+    type_text(&browser, text)?;
+    wait_map(&browser, text, WAIT)?;
     browser.assert_no_console_errors()
 }
 

@@ -89,6 +89,8 @@ pub struct ModelStore {
     /// Counts the times the worker stored a model's files (the list of
     /// stored models reads it to know when to look again).
     pub stored: RwSignal<u32>,
+    /// Why the loaded model's files could not all be stored, if so.
+    pub not_stored: RwSignal<Option<String>>,
     /// Worker restarts since the last answer (see `WorkerError`).
     restarts: StoredValue<u32>,
 }
@@ -116,6 +118,7 @@ impl ModelStore {
             backend_notice: RwSignal::new(None),
             consent: ModelConsent::new(),
             stored: RwSignal::new(0),
+            not_stored: RwSignal::new(None),
             restarts: StoredValue::new(0),
         }
     }
@@ -226,7 +229,10 @@ impl ModelStore {
                 self.requested.set_value(None);
                 self.run_error.set(Some(message));
             }
-            ClientEvent::Stored => self.stored.update(|n| *n += 1),
+            ClientEvent::Stored { not_stored } => {
+                self.not_stored.set(not_stored);
+                self.stored.update(|n| *n += 1);
+            }
             ClientEvent::Backend(status) => {
                 if let Some(notice) = status.notice.clone() {
                     self.backend_notice.set(Some(notice));
@@ -287,6 +293,7 @@ impl ModelStore {
     pub fn load(&self, request: LoadRequest) {
         self.last_request.set_value(Some(request.clone()));
         self.status.set(ModelStatus::Loading(Vec::new()));
+        self.not_stored.set(None);
         let client = match self.client() {
             Ok(client) => client,
             Err(error) => {

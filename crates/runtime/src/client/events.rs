@@ -29,8 +29,9 @@ pub enum ClientEvent {
     WorkerError(String),
     /// WebGPU's state or the calibration changed, or there is a notice.
     Backend(BackendStatus),
-    /// The loaded model's files were stored for offline use.
-    Stored,
+    /// The loaded model's files were stored for offline use, or the
+    /// sentence saying which could not be.
+    Stored { not_stored: Option<String> },
 }
 
 /// The sentence for a worker `error` event.

@@ -445,7 +445,7 @@ impl Inner {
                 }
             }
             FromWorker::Backend { status } => self.emit(ClientEvent::Backend(status)),
-            FromWorker::Stored => self.emit(ClientEvent::Stored),
+            FromWorker::Stored { not_stored } => self.emit(ClientEvent::Stored { not_stored }),
             FromWorker::RunFailed {
                 request_id,
                 message,

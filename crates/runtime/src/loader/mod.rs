@@ -76,17 +76,31 @@ pub struct CacheWrites {
 }
 
 impl CacheWrites {
-    /// Stores the files; a full disk only costs a download next time.
-    pub async fn commit(self) {
-        let Some(cache) = self.cache else { return };
+    /// Stores the files. A full quota (or storage the browser refuses)
+    /// only costs a download next time: the sentence that says so is
+    /// returned, for the page to show, and the model works meanwhile.
+    pub async fn commit(self) -> Option<String> {
+        let cache = self.cache?;
+        let mut failed = Vec::new();
+        let mut first_reason = None;
         for (url, bytes) in &self.files {
             if let Err(why) = cache.put(url, bytes).await {
-                web_sys::console::warn_1(
-                    &format!("Attend: {url} could not be stored for offline use: {why}").into(),
-                );
+                failed.push(url.rsplit('/').next().unwrap_or(url).to_string());
+                first_reason.get_or_insert(why);
             }
         }
+        first_reason.map(|why| not_stored_message(&failed, &why))
     }
+}
+
+/// What the reader is told when files could not be stored.
+pub fn not_stored_message(files: &[String], why: &str) -> String {
+    format!(
+        "{} could not be stored for offline use ({}): the model works now, but \
+         it will be downloaded again next time. Deleting stored models frees space.",
+        files.join(", "),
+        why.trim_end_matches('.')
+    )
 }
 
 /// The files of one load from a base URL, and where each came from.
@@ -306,6 +320,20 @@ pub fn load_files(
 mod tests {
     use super::*;
     use std::path::PathBuf;
+    #[test]
+    fn files_that_could_not_be_stored_are_named_with_the_reason() {
+        let files = [
+            "model.f16.safetensors".to_string(),
+            "tokenizer.json".to_string(),
+        ];
+        assert_eq!(
+            not_stored_message(&files, "QuotaExceededError: Quota exceeded."),
+            "model.f16.safetensors, tokenizer.json could not be stored for offline use \
+             (QuotaExceededError: Quota exceeded): the model works now, but it will be \
+             downloaded again next time. Deleting stored models frees space."
+        );
+    }
+
     fn model_dir() -> PathBuf {
         PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../static/models/all-MiniLM-L6-v2")
     }

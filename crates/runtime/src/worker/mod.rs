@@ -276,8 +276,8 @@ async fn install(loaded: Loaded) {
     with_state(|s| s.last_auto_run = None);
     let gpu_generation = gpu_worker::begin_start();
     post_status(None);
-    cache_writes.commit().await;
-    post(&FromWorker::Stored, &[]);
+    let not_stored = cache_writes.commit().await;
+    post(&FromWorker::Stored { not_stored }, &[]);
     match bytes {
         Some(bytes) => {
             gpu_worker::start(gpu_generation, &bytes.config, &bytes.weights, &bert.model).await;

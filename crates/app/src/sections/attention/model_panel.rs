@@ -35,6 +35,9 @@ pub fn ModelPanel() -> impl IntoView {
                     </div>
                 }.into_any(),
             }}
+            {move || store.not_stored.get().map(|why| view! {
+                <p class="notice" role="status" data-testid="model-not-stored">{why}</p>
+            })}
             <details class="model-picker">
                 <summary>"Use another model"</summary>
                 <ModelPicker />
