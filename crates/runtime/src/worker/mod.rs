@@ -275,14 +275,16 @@ async fn install(loaded: Loaded) {
     post(&FromWorker::Loaded { info }, &[]);
     with_state(|s| s.last_auto_run = None);
     let gpu_generation = gpu_worker::begin_start();
+    // Without files for the GPU the state is known now: never announce an
+    // upload that will not happen.
+    if bytes.is_none() {
+        gpu_worker::no_webgpu(gpu_generation, with_state(|s| s.gpu_off.clone()));
+    }
     post_status(None);
     let not_stored = cache_writes.commit().await;
     post(&FromWorker::Stored { not_stored }, &[]);
-    match bytes {
-        Some(bytes) => {
-            gpu_worker::start(gpu_generation, &bytes.config, &bytes.weights, &bert.model).await;
-        }
-        None => gpu_worker::no_webgpu(gpu_generation, with_state(|s| s.gpu_off.clone())),
+    if let Some(bytes) = bytes {
+        gpu_worker::start(gpu_generation, &bytes.config, &bytes.weights, &bert.model).await;
     }
     if gpu_worker::generation() == gpu_generation {
         post_status(None);
