@@ -254,7 +254,10 @@ fn a_worker_that_crashes_putting_the_model_on_the_gpu_restarts_on_the_cpu() -> R
     wait_backend(&browser, "cpu", text, GPU_WAIT)?;
     let notice = browser.text(&browser.wait_for(&testid("backend-notice"), WAIT)?)?;
     open_details(&browser)?;
-    let state = browser.text(&browser.find(&testid("gpu-state"))?)?;
+    let state = browser.wait_until("the GPU state of the new worker", WAIT, || {
+        let state = browser.text(&browser.find(&testid("gpu-state"))?)?;
+        Ok(state.contains("not available").then_some(state))
+    })?;
     println!("notice: {notice}\nstate: {state}");
     if !notice.contains("crashed while WebGPU was in use") || !state.contains("off for this visit")
     {
