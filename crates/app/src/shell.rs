@@ -115,6 +115,11 @@ pub fn App() -> impl IntoView {
                     </p>
                 </Show>
                 {move || sections::view_of(section.get())}
+                {move || view! {
+                    <crate::components::check_yourself::CheckYourself
+                        section=section.get().slug()
+                        all=crate::lesson::questions::QUESTIONS />
+                }}
                 <nav class="pager" aria-label="Previous and next section">
                     <button
                         data-testid="prev"

@@ -96,6 +96,42 @@ pub fn positional_encoding(
     })
 }
 
+/// Cosines between the sinusoidal codes (`d_model` wide) of positions
+/// `0..n`: an `n × n` row-major matrix.
+///
+/// Each code has `|PE[p]|² = d_model / 2` (one sin² + cos² per pair), so
+/// `cos(PE[p], PE[q]) = (2 / d_model) Σ_i cos(ω_i (p − q))`: one value per
+/// offset, computed once (`n · d_model / 2` cosines instead of
+/// `n² · d_model` products).
+pub fn sinusoidal_cosines(n: usize, d_model: usize, base: f64) -> Result<Vec<f32>, EncodingError> {
+    if n == 0 {
+        return Err(EncodingError::ZeroLength);
+    }
+    if d_model == 0 {
+        return Err(EncodingError::ZeroDimension);
+    }
+    if d_model % 2 == 1 {
+        return Err(EncodingError::OddDimension(d_model));
+    }
+    if !base.is_finite() || base <= 1.0 {
+        return Err(EncodingError::BadBase(base));
+    }
+    let pairs = d_model / 2;
+    let by_offset: Vec<f32> = (0..n)
+        .map(|k| {
+            let sum: f64 = (0..pairs)
+                .map(|i| (k as f64 * frequency(i, d_model, base)).cos())
+                .sum();
+            (sum / pairs as f64) as f32
+        })
+        .collect();
+    let mut out = Vec::with_capacity(n * n);
+    for p in 0..n {
+        out.extend((0..n).map(|q| by_offset[p.abs_diff(q)]));
+    }
+    Ok(out)
+}
+
 /// Dot products between the codes of the first `positions` positions:
 /// an `n × n` row-major matrix with `n = min(positions, max_len)`.
 ///
@@ -116,6 +152,21 @@ pub fn position_similarity(pe: &PositionalEncoding, positions: usize) -> Vec<f32
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn sinusoidal_cosines_match_the_codes() {
+        let (n, d) = (40, 16);
+        let pe = positional_encoding(n, d, 10_000.0).unwrap();
+        let fast = sinusoidal_cosines(n, d, 10_000.0).unwrap();
+        for p in 0..n {
+            for q in 0..n {
+                let want = crate::similarity::cosine(pe.row(p), pe.row(q));
+                assert!((fast[p * n + q] - want).abs() < 1e-5, "{p},{q}");
+            }
+        }
+        assert_eq!(fast[0], 1.0);
+        assert!(sinusoidal_cosines(4, 3, 10_000.0).is_err());
+    }
+
     use super::*;
     #[cfg(target_arch = "wasm32")]
     use wasm_bindgen_test::wasm_bindgen_test as test;

@@ -17,6 +17,8 @@ pub use bert::{
     Bert, BertConfig, BertError, BertModel, BertOutput, Encoding, ForwardOutput, HiddenAct,
     NdArray, Qkv, Tokenizer,
 };
-pub use encoding::{position_similarity, positional_encoding, EncodingError, PositionalEncoding};
+pub use encoding::{
+    position_similarity, positional_encoding, sinusoidal_cosines, EncodingError, PositionalEncoding,
+};
 #[cfg(feature = "gpu")]
 pub use gpu::{GpuBert, GpuContext, GpuError};

@@ -34,6 +34,35 @@ pub fn cosine_matrix(vectors: &[Vec<f32>]) -> Vec<f32> {
     out
 }
 
+/// Cosines between the `n` rows of a row-major `n × d` table: an `n × n`
+/// row-major matrix (rows that are all zeros get 0). Used for the rows of a
+/// model's position embeddings, where `n · n · d` is tens of millions, so
+/// the rows are normalised once and each pair is computed once.
+pub fn row_cosines(table: &[f32], n: usize, d: usize) -> Vec<f32> {
+    if d == 0 || n.checked_mul(d) != Some(table.len()) {
+        return Vec::new();
+    }
+    let unit: Vec<f32> = table
+        .chunks_exact(d)
+        .flat_map(|row| {
+            let norm = row.iter().map(|&x| x as f64 * x as f64).sum::<f64>().sqrt();
+            let scale = if norm > 0.0 { (1.0 / norm) as f32 } else { 0.0 };
+            row.iter().map(move |&x| x * scale)
+        })
+        .collect();
+    let mut out = vec![0.0f32; n * n];
+    for i in 0..n {
+        let a = &unit[i * d..(i + 1) * d];
+        for j in i..n {
+            let b = &unit[j * d..(j + 1) * d];
+            let c = a.iter().zip(b).map(|(x, y)| x * y).sum::<f32>();
+            out[i * n + j] = c;
+            out[j * n + i] = c;
+        }
+    }
+    out
+}
+
 /// Lower-cased words with punctuation stripped from their ends.
 pub fn words(sentence: &str) -> Vec<String> {
     sentence
@@ -67,6 +96,21 @@ pub fn word_overlap_matrix(sentences: &[&str]) -> Vec<f32> {
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn row_cosines_agree_with_cosine() {
+        let table = [1.0, 0.0, 0.0, 2.0, 3.0, 3.0, 0.0, 0.0];
+        let m = row_cosines(&table, 4, 2);
+        assert_eq!(m.len(), 16);
+        for i in 0..4 {
+            for j in 0..4 {
+                let want = cosine(&table[i * 2..i * 2 + 2], &table[j * 2..j * 2 + 2]);
+                assert!((m[i * 4 + j] - want).abs() < 1e-6, "{i},{j}");
+            }
+        }
+        assert!((m[2] - std::f32::consts::FRAC_1_SQRT_2).abs() < 1e-6);
+        assert!(row_cosines(&table, 3, 2).is_empty(), "shape mismatch");
+    }
+
     use super::*;
 
     #[test]

@@ -45,6 +45,9 @@ pub enum ToWorker {
         #[serde(default)]
         backend: BackendChoice,
     },
+    /// Send the cosines between the loaded model's learned position
+    /// embeddings (answered by [`FromWorker::Positions`]).
+    Positions,
     /// Destroys the GPU device, as a driver reset would, so the fallback
     /// to the CPU can be seen (and tested). The next GPU run discovers it.
     SimulateGpuLoss,
@@ -185,7 +188,7 @@ pub enum TokenizerKind {
 /// deploys (a cached old worker script, a new page) may not understand each
 /// other; the worker says its version first and the page refuses another.
 /// Bump it with any change to a message's meaning or fields.
-pub const PROTOCOL_VERSION: u32 = 3;
+pub const PROTOCOL_VERSION: u32 = 4;
 
 /// Worker → page.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -233,6 +236,14 @@ pub enum FromWorker {
     Backend {
         status: BackendStatus,
     },
+    /// Buffer: the `positions × positions` cosines between the rows of the
+    /// model `model`'s position embeddings (each `hidden` wide), row-major,
+    /// as one Float32Array.
+    Positions {
+        model: String,
+        positions: usize,
+        hidden: usize,
+    },
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -253,6 +264,9 @@ pub struct ModelInfo {
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct RunMeta {
     pub tokens: Vec<String>,
+    /// Each token's id in the vocabulary (for the tokenizer lesson).
+    #[serde(default)]
+    pub token_ids: Vec<u32>,
     pub token_type_ids: Vec<u32>,
     /// Word pieces dropped to fit `max_tokens`.
     pub truncated: usize,

@@ -126,6 +126,7 @@ mod tests {
             backend: BackendChoice::Gpu,
         });
         round_trip(ToWorker::SimulateGpuLoss);
+        round_trip(ToWorker::Positions);
         round_trip(FromWorker::Started {
             protocol: PROTOCOL_VERSION,
         });
@@ -148,6 +149,11 @@ mod tests {
             },
         });
         round_trip(FromWorker::Stored { not_stored: None });
+        round_trip(FromWorker::Positions {
+            model: "all-MiniLM-L6-v2".into(),
+            positions: 512,
+            hidden: 384,
+        });
         round_trip(FromWorker::Stored {
             not_stored: Some("model.safetensors could not be stored".into()),
         });
@@ -158,6 +164,7 @@ mod tests {
             request_id: 3,
             meta: RunMeta {
                 tokens: vec!["[CLS]".into(), "[SEP]".into()],
+                token_ids: vec![101, 102],
                 token_type_ids: vec![0, 0],
                 truncated: 0,
                 layers: 6,

@@ -378,9 +378,9 @@ fn presenter_mode_steps_through_panels_then_sections() -> Result<()> {
     browser.wait_for(&testid("presenter-bar"), WAIT)?;
     let class = browser.execute("return document.body.className", vec![])?;
     assert!(class.as_str().unwrap_or("").contains("presenter"));
-    // welcome 0, why 1, positional 2, self-attention 3, scaling 4, multi-head 5,
-    // block 6 … counted from 1 in the bar
-    assert_eq!(attr_of(&browser, "presenter-bar", "data-section")?, "7");
+    // welcome 0, why 1, positional 2, self-attention 3, scaling 4, order 5,
+    // learned-positions 6, multi-head 7, block 8 … counted from 1 in the bar
+    assert_eq!(attr_of(&browser, "presenter-bar", "data-section")?, "9");
     let parts: usize = attr_of(&browser, "presenter-bar", "data-parts")?.parse()?;
     assert_eq!(parts, 4, "block: its title and three h2 panels");
     assert_eq!(attr_of(&browser, "presenter-bar", "data-part")?, "1");

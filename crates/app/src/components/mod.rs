@@ -3,8 +3,10 @@
 
 pub mod backend_panel;
 pub mod chart_canvas;
+pub mod check_yourself;
 pub mod classroom;
 pub mod model_badge;
 pub mod page_canvas;
+pub mod precision_note;
 mod rect_batch;
 pub mod term_link;

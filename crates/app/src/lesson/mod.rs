@@ -1,8 +1,10 @@
-//! What the lesson is made of, below any one section: the ordered outline
-//! the sentence/seed helpers the toy sections share, and number formatting.
+//! What the lesson is made of, below any one section: the ordered outline,
+//! the sentence/seed helpers the toy sections share, number formatting and
+//! the check-yourself questions.
 
 pub mod numbers;
 pub mod outline;
+pub mod questions;
 pub mod sentences;
 
 pub use outline::Section;

@@ -10,11 +10,14 @@ pub enum Section {
     Positional,
     SelfAttention,
     Scaling,
+    Order,
+    LearnedPositions,
     MultiHead,
     Block,
     Masking,
     CrossAttention,
     Architectures,
+    Tokens,
     Attention,
     Powerful,
     Impact,
@@ -24,17 +27,20 @@ pub enum Section {
 
 impl Section {
     /// Every section, in teaching order.
-    pub const ALL: [Section; 15] = [
+    pub const ALL: [Section; 18] = [
         Section::Welcome,
         Section::Why,
         Section::Positional,
         Section::SelfAttention,
         Section::Scaling,
+        Section::Order,
+        Section::LearnedPositions,
         Section::MultiHead,
         Section::Block,
         Section::Masking,
         Section::CrossAttention,
         Section::Architectures,
+        Section::Tokens,
         Section::Attention,
         Section::Powerful,
         Section::Impact,
@@ -50,11 +56,14 @@ impl Section {
             Section::Positional => "positional",
             Section::SelfAttention => "self-attention",
             Section::Scaling => "scaling",
+            Section::Order => "order",
+            Section::LearnedPositions => "learned-positions",
             Section::MultiHead => "multi-head",
             Section::Block => "block",
             Section::Masking => "masking",
             Section::CrossAttention => "cross-attention",
             Section::Architectures => "architectures",
+            Section::Tokens => "tokens",
             Section::Attention => "attention",
             Section::Powerful => "powerful",
             Section::Impact => "impact",
@@ -70,11 +79,14 @@ impl Section {
             Section::Positional => "Positional encoding",
             Section::SelfAttention => "Self-attention, step by step",
             Section::Scaling => "Why divide by √d_k",
+            Section::Order => "Attention is blind to order",
+            Section::LearnedPositions => "Learned positions",
             Section::MultiHead => "Multi-head attention",
             Section::Block => "The Transformer block",
             Section::Masking => "Masking",
             Section::CrossAttention => "Cross-attention",
             Section::Architectures => "Architectures and uses",
+            Section::Tokens => "The tokenizer: text to ids",
             Section::Attention => "Attention, live",
             Section::Powerful => "What makes them powerful",
             Section::Impact => "Impact and conclusion",
@@ -131,7 +143,7 @@ mod tests {
             "3 · Self-attention, step by step"
         );
         assert_eq!(Section::Scaling.heading(), "4 · Why divide by √d_k");
-        assert_eq!(Section::Resources.heading(), "14 · Resources");
+        assert_eq!(Section::Resources.heading(), "17 · Resources");
     }
 
     #[test]

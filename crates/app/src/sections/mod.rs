@@ -7,12 +7,15 @@ pub mod block;
 pub mod closing;
 pub mod cross_attention;
 pub mod glossary;
+pub mod learned_positions;
 pub mod masking;
 pub mod multi_head;
+pub mod order;
 pub mod positional;
 pub mod resources;
 pub mod scaling;
 pub mod self_attention;
+pub mod tokens;
 mod welcome;
 pub mod why;
 
@@ -25,8 +28,11 @@ pub fn view_of(section: Section) -> AnyView {
         Section::Positional => positional::PositionalSection().into_any(),
         Section::SelfAttention => self_attention::SelfAttentionSection().into_any(),
         Section::Scaling => scaling::ScalingSection().into_any(),
+        Section::Order => order::OrderSection().into_any(),
+        Section::LearnedPositions => learned_positions::LearnedPositionsSection().into_any(),
         Section::MultiHead => multi_head::MultiHeadSection().into_any(),
         Section::Masking => masking::MaskingSection().into_any(),
+        Section::Tokens => tokens::TokensSection().into_any(),
         Section::Attention => attention::AttentionSection().into_any(),
         Section::Why => why::WhySection().into_any(),
         Section::Block => block::BlockSection().into_any(),

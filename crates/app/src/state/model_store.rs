@@ -2,7 +2,7 @@
 //! the whole app, so moving between sections never reloads the weights.
 
 use super::model_consent::ModelConsent;
-use attend_runtime::client::{AttentionResult, ClientEvent, ModelClient};
+use attend_runtime::client::{AttentionResult, ClientEvent, ModelClient, PositionCosines};
 pub use attend_runtime::fetch::FileProgress;
 use attend_runtime::protocol::{BackendChoice, BackendStatus, GpuState, ModelInfo, TokenizerKind};
 use attend_runtime::RuntimeError;
@@ -93,6 +93,10 @@ pub struct ModelStore {
     pub not_stored: RwSignal<Option<String>>,
     /// Worker restarts since the last answer (see `WorkerError`).
     restarts: StoredValue<u32>,
+    /// The loaded model's position cosines, once asked for.
+    positions: RwSignal<Option<Rc<PositionCosines>>, LocalStorage>,
+    /// They were asked for since the model loaded (they are asked once).
+    positions_asked: StoredValue<bool>,
 }
 
 /// Why WebGPU is off after a crash (the backend panel shows it too).
@@ -120,6 +124,8 @@ impl ModelStore {
             stored: RwSignal::new(0),
             not_stored: RwSignal::new(None),
             restarts: StoredValue::new(0),
+            positions: RwSignal::new_local(None),
+            positions_asked: StoredValue::new(false),
         }
     }
 
@@ -175,6 +181,8 @@ impl ModelStore {
             }
             ClientEvent::Loaded(info) => {
                 self.results.set(Vec::new());
+                self.positions.set(None);
+                self.positions_asked.set_value(false);
                 self.requested.set_value(None);
                 self.status.set(ModelStatus::Ready(info));
             }
@@ -228,6 +236,12 @@ impl ModelStore {
             ClientEvent::RunFailed(message) => {
                 self.requested.set_value(None);
                 self.run_error.set(Some(message));
+            }
+            ClientEvent::Positions(table) => {
+                let current = self.info().is_some_and(|i| i.name == table.model);
+                if current {
+                    self.positions.set(Some(table));
+                }
             }
             ClientEvent::Stored { not_stored } => {
                 self.not_stored.set(not_stored);
@@ -392,6 +406,19 @@ impl ModelStore {
         {
             self.send((text.to_string(), None, Some(layer)));
         }
+    }
+
+    /// The loaded model's position cosines (reactive); asks the worker for
+    /// them the first time.
+    pub fn position_cosines(&self) -> Option<Rc<PositionCosines>> {
+        let table = self.positions.get();
+        if table.is_none() && self.is_ready() && !self.positions_asked.get_value() {
+            if let Some(client) = self.client.get_value() {
+                self.positions_asked.set_value(true);
+                client.request_positions();
+            }
+        }
+        table
     }
 
     /// Asks the worker for this input unless it is cached or already asked.

@@ -1,6 +1,6 @@
 //! What the client tells the UI, and the sentences for a worker that failed.
 
-use super::result::AttentionResult;
+use super::result::{AttentionResult, PositionCosines};
 use crate::error::RuntimeError;
 use crate::protocol::{BackendStatus, ModelInfo, PROTOCOL_VERSION};
 use std::rc::Rc;
@@ -29,6 +29,9 @@ pub enum ClientEvent {
     WorkerError(String),
     /// WebGPU's state or the calibration changed, or there is a notice.
     Backend(BackendStatus),
+    /// The cosines between the loaded model's position embeddings, as asked
+    /// for by [`super::ModelClient::request_positions`].
+    Positions(Rc<PositionCosines>),
     /// The loaded model's files were stored for offline use, or the
     /// sentence saying which could not be.
     Stored { not_stored: Option<String> },

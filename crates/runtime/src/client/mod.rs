@@ -22,7 +22,7 @@ mod watchdog;
 
 pub use events::{worker_error_message, ClientEvent};
 pub use queue::{RequestQueue, RunRequest};
-pub use result::{example_meta, AttentionResult, QkvArrays};
+pub use result::{example_meta, AttentionResult, PositionCosines, QkvArrays};
 pub use watchdog::{run_allowance_ms, token_bound, Stall, Watchdog, LOAD_SILENCE_MS};
 
 use crate::error::RuntimeError;
@@ -189,6 +189,15 @@ impl ModelClient {
     /// Destroys the worker's GPU device (see [`ToWorker::SimulateGpuLoss`]).
     pub fn simulate_gpu_loss(&self) {
         let header = wire::encode(&ToWorker::SimulateGpuLoss);
+        if let Err(why) = self.inner.post(&wire::pack(&header, &[])) {
+            web_sys::console::error_1(&format!("Attend: {why}").into());
+        }
+    }
+
+    /// Asks for the loaded model's position cosines (answered with
+    /// [`ClientEvent::Positions`]; nothing before a model is loaded).
+    pub fn request_positions(&self) {
+        let header = wire::encode(&ToWorker::Positions);
         if let Err(why) = self.inner.post(&wire::pack(&header, &[])) {
             web_sys::console::error_1(&format!("Attend: {why}").into());
         }
@@ -446,6 +455,18 @@ impl Inner {
             }
             FromWorker::Backend { status } => self.emit(ClientEvent::Backend(status)),
             FromWorker::Stored { not_stored } => self.emit(ClientEvent::Stored { not_stored }),
+            FromWorker::Positions {
+                model,
+                positions,
+                hidden,
+            } => {
+                let table = wire::js_to_floats(&buffers, 0, "position cosines")
+                    .and_then(|c| PositionCosines::new(model, positions, hidden, c));
+                match table {
+                    Ok(table) => self.emit(ClientEvent::Positions(Rc::new(table))),
+                    Err(why) => web_sys::console::error_1(&format!("Attend: {why}").into()),
+                }
+            }
             FromWorker::RunFailed {
                 request_id,
                 message,

@@ -21,6 +21,46 @@ pub struct AttentionResult {
     pub qkv: Option<QkvArrays>,
 }
 
+/// How alike a model's learned position embeddings are: the cosine of
+/// every pair of positions.
+#[derive(Clone, Debug, PartialEq)]
+pub struct PositionCosines {
+    /// The model they belong to (`ModelInfo::name`).
+    pub model: String,
+    pub positions: usize,
+    /// The width of each embedding.
+    pub hidden: usize,
+    /// `positions × positions`, row-major.
+    pub cosines: Vec<f32>,
+}
+
+impl PositionCosines {
+    /// Checks the matrix against the announced shape.
+    pub fn new(
+        model: String,
+        positions: usize,
+        hidden: usize,
+        cosines: Vec<f32>,
+    ) -> Result<Self, RuntimeError> {
+        if positions.checked_mul(positions) != Some(cosines.len()) {
+            return Err(RuntimeError::Malformed {
+                what: "table of position cosines",
+                detail: format!("{} values for {positions} positions", cosines.len()),
+            });
+        }
+        Ok(PositionCosines {
+            model,
+            positions,
+            hidden,
+            cosines,
+        })
+    }
+
+    pub fn get(&self, p: usize, q: usize) -> Option<f32> {
+        (p < self.positions && q < self.positions).then(|| self.cosines[p * self.positions + q])
+    }
+}
+
 /// Q, K and V of one layer, each `[head][token][head_dim]`, row-major.
 #[derive(Clone, Debug, PartialEq)]
 pub struct QkvArrays {
@@ -158,6 +198,7 @@ impl AttentionResult {
 pub fn example_meta(tokens: usize, layers: usize, heads: usize) -> RunMeta {
     RunMeta {
         tokens: (0..tokens).map(|i| format!("t{i}")).collect(),
+        token_ids: (0..tokens as u32).map(|i| 1000 + i).collect(),
         token_type_ids: vec![0; tokens],
         truncated: 0,
         layers,
@@ -173,6 +214,17 @@ pub fn example_meta(tokens: usize, layers: usize, heads: usize) -> RunMeta {
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn position_cosines_check_their_shape() {
+        let ok = PositionCosines::new("m".into(), 2, 4, vec![1.0, 0.5, 0.5, 1.0]).unwrap();
+        assert_eq!((ok.get(0, 1), ok.get(2, 0)), (Some(0.5), None));
+        let bad = PositionCosines::new("m".into(), 3, 4, vec![1.0; 4]).unwrap_err();
+        assert_eq!(
+            bad.to_string(),
+            "the model worker sent a malformed table of position cosines (4 values for 3 positions)"
+        );
+    }
+
     use super::*;
 
     fn request() -> RunRequest {

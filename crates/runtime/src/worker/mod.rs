@@ -31,6 +31,8 @@ use run::{calibrate_last_run, run, RunArgs};
 #[derive(Default)]
 struct WorkerState {
     bert: Option<Rc<Bert>>,
+    /// The loaded model's name, as in [`crate::protocol::ModelInfo`].
+    model_name: String,
     /// Bumped by every load; a load whose number is no longer current has
     /// been superseded and stays silent.
     load_generation: u64,
@@ -175,6 +177,7 @@ fn on_message(data: &JsValue) {
             qkv_layer,
             choice: backend,
         })),
+        ToWorker::Positions => post_positions(),
         ToWorker::SimulateGpuLoss => {
             let notice = if gpu_worker::simulate_loss() {
                 "The GPU device was destroyed on request; the next run will find it lost and switch to the CPU."
@@ -184,6 +187,27 @@ fn on_message(data: &JsValue) {
             post_status(Some(notice.into()));
         }
     }
+}
+
+/// The cosines between the loaded model's position embeddings; nothing
+/// before a model is loaded (the page asks again once one is).
+fn post_positions() {
+    let Some(bert) = with_state(|s| s.bert.clone()) else {
+        return;
+    };
+    let cfg = bert.model.config();
+    let (positions, hidden) = (cfg.max_position_embeddings, cfg.hidden_size);
+    let cosines =
+        attend_core::similarity::row_cosines(bert.model.position_embeddings(), positions, hidden);
+    let buffer = js_sys::Float32Array::from(&cosines[..]);
+    post(
+        &FromWorker::Positions {
+            model: with_state(|s| s.model_name.clone()),
+            positions,
+            hidden,
+        },
+        &[buffer.as_ref()],
+    );
 }
 
 fn post_status(notice: Option<String>) {
@@ -271,7 +295,10 @@ async fn install(loaded: Loaded) {
         bytes,
     } = loaded;
     let bert = Rc::new(bert);
-    with_state(|s| s.bert = Some(Rc::clone(&bert)));
+    with_state(|s| {
+        s.bert = Some(Rc::clone(&bert));
+        s.model_name = info.name.clone();
+    });
     post(&FromWorker::Loaded { info }, &[]);
     with_state(|s| s.last_auto_run = None);
     let gpu_generation = gpu_worker::begin_start();

@@ -251,6 +251,7 @@ fn post_result(request_id: u64, ran: Ran, notice: Option<String>, qkv: Option<at
     });
     let meta = RunMeta {
         tokens: out.tokens,
+        token_ids: out.input_ids,
         token_type_ids: out.token_type_ids,
         truncated: out.truncated,
         layers,

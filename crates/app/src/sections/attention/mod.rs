@@ -151,6 +151,7 @@ pub fn AttentionSection() -> impl IntoView {
             <controls::InputPanel state=state update=update />
             <controls::ViewControls state=state update=update />
             <views::CurrentView state=state update=update />
+            <crate::components::precision_note::PrecisionNote testid="attention-precision" />
             <recommend::Recommendations state=state update=update />
             <prose::Reading />
         </article>

@@ -260,7 +260,7 @@ pub const TERMS: &[GlossaryTerm] = &[
          Attention by itself ignores word order; the positional encoding writes the order into \
          the input. The original Transformer used sines and cosines; BERT learns one vector per \
          position.",
-        &["positional", "powerful"],
+        &["positional", "order", "learned-positions", "powerful"],
     ),
     t(
         "query",
@@ -345,7 +345,15 @@ pub const TERMS: &[GlossaryTerm] = &[
         "One unit of text as the model sees it: a whole word, a piece of a word, a punctuation \
          mark or a special marker such as [CLS]. A tokenizer splits the text into tokens, and \
          each token gets its own vector.",
-        &["self-attention", "attention"],
+        &["self-attention", "tokens", "attention"],
+    ),
+    t(
+        "tokenizer",
+        "Tokenizer",
+        "The step before the model: it normalises the text, cuts it into tokens from a fixed \
+         vocabulary and replaces each token by its id. BERT's tokenizer is WordPiece; it also \
+         adds [CLS] and [SEP] and cuts inputs longer than the model's 512 positions.",
+        &["tokens"],
     ),
     t(
         "transformer",
@@ -369,8 +377,9 @@ pub const TERMS: &[GlossaryTerm] = &[
         "Word piece",
         "A piece of a word in BERT's vocabulary. Common words are single pieces; rarer ones are \
          split, so “embeddings” becomes “em”, “##bed”, “##ding”, “##s” (“##” marks a piece \
-         that continues a word). A fixed vocabulary of about 30,000 pieces can spell any word.",
-        &["attention"],
+         that continues a word). A fixed vocabulary of about 30,000 pieces spells almost any \
+         word; one it cannot spell (an unseen character, most emoji) becomes [UNK].",
+        &["tokens", "attention"],
     ),
 ];
 
@@ -491,7 +500,7 @@ mod tests {
     fn search_matches_term_and_definition_ignoring_case() {
         assert_eq!(slugs("GELU"), vec!["gelu"]);
         assert_eq!(slugs("gelu"), vec!["gelu"]);
-        assert_eq!(slugs("[sep]"), vec!["sep-token"]);
+        assert_eq!(slugs("[sep]"), vec!["sep-token", "tokenizer"]);
         assert_eq!(slugs("rollout"), vec!["attention-rollout"]);
         assert_eq!(slugs("mean pooling"), vec!["sentence-embedding"]);
         assert_eq!(slugs("pad"), vec!["padding-mask"]);

@@ -69,6 +69,12 @@ impl BertModel {
         &self.config
     }
 
+    /// The learned position embeddings, `max_position_embeddings × hidden`,
+    /// row-major: what the model adds to the piece at each position.
+    pub fn position_embeddings(&self) -> &[f32] {
+        &self.embeddings.position_embeddings
+    }
+
     /// Checks ids against the config.
     fn validate(&self, ids: &[u32], type_ids: &[u32]) -> Result<(), BertError> {
         validate_ids(&self.config, ids, type_ids)
