@@ -2,6 +2,7 @@
 //! the sentence/seed helpers the toy sections share, number formatting and
 //! the check-yourself questions.
 
+pub mod layer_head;
 pub mod numbers;
 pub mod outline;
 pub mod questions;

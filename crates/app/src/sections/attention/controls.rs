@@ -89,8 +89,8 @@ pub fn ViewControls(state: Memo<AttentionState>, update: Setter) -> impl IntoVie
     let dims = move || store.info().map(|i| (i.layers, i.heads)).unwrap_or((0, 0));
     view! {
         <div class="controls" role="group" aria-label="What to show">
-            <label>
-                "Layer"
+            <label title=crate::lesson::layer_head::NUMBERING>
+                "Layer (from 0)"
                 <select data-testid="attention-layer"
                     prop:value=move || state.get().layer.to_string()
                     on:change=move |ev| {
@@ -99,8 +99,8 @@ pub fn ViewControls(state: Memo<AttentionState>, update: Setter) -> impl IntoVie
                     {move || (0..dims().0).map(|l| view! { <option value=l.to_string() selected=move || state.get().layer == l>{l}</option> }).collect_view()}
                 </select>
             </label>
-            <label>
-                "Head"
+            <label title=crate::lesson::layer_head::NUMBERING>
+                "Head (from 0)"
                 <select data-testid="attention-head"
                     prop:value=move || state.get().head.to_string()
                     on:change=move |ev| {

@@ -4,7 +4,7 @@
 //! `palette`, `weights` and `model` (a base URL to load instead of the
 //! default model).
 
-use crate::platform::params::int_in_range;
+use crate::lesson::layer_head::LayerHead;
 use crate::platform::route::Route;
 
 pub const SLUG: &str = "attention";
@@ -127,11 +127,6 @@ impl Default for AttentionState {
     }
 }
 
-/// Layers and heads of the largest BERT we expect (BERT-large: 24 × 16);
-/// the real bounds come from the loaded model.
-const MAX_LAYERS: usize = 48;
-const MAX_HEADS: usize = 64;
-
 impl AttentionState {
     pub fn from_route(route: &Route) -> (Self, Vec<String>) {
         let d = Self::default();
@@ -148,15 +143,7 @@ impl AttentionState {
             .get("compare")
             .map(|t| clip(t, &mut notes))
             .unwrap_or(d.compare);
-        let layer = int_in_range(
-            "Layer",
-            route.get("layer"),
-            0,
-            0,
-            MAX_LAYERS - 1,
-            &mut notes,
-        );
-        let head = int_in_range("Head", route.get("head"), 0, 0, MAX_HEADS - 1, &mut notes);
+        let LayerHead { layer, head } = LayerHead::read(route, &mut notes);
         let view = match route.get("view") {
             None => d.view,
             Some(raw) => View::parse(raw).unwrap_or_else(|| {
@@ -227,8 +214,7 @@ impl AttentionState {
         if let Some(pair) = &self.pair {
             q.push(("pair".into(), pair.clone()));
         }
-        q.push(("layer".into(), self.layer.to_string()));
-        q.push(("head".into(), self.head.to_string()));
+        q.extend(self.layer_head().query());
         q.push(("view".into(), self.view.slug().into()));
         q.push((
             "hide_special".into(),
@@ -255,15 +241,15 @@ impl AttentionState {
     /// Layer and head clamped to what the loaded model has, with a notice
     /// when the link asked for more.
     pub fn fit_to_model(&self, layers: usize, heads: usize) -> (usize, usize, Option<String>) {
-        let layer = if self.layer < layers { self.layer } else { 0 };
-        let head = if self.head < heads { self.head } else { 0 };
-        let note = (layer != self.layer || head != self.head).then(|| {
-            format!(
-                "This model has {layers} layers × {heads} heads; layer {} head {} does not exist, showing layer {layer} head {head}.",
-                self.layer, self.head
-            )
-        });
-        (layer, head, note)
+        let (fitted, note) = self.layer_head().fit(layers, heads);
+        (fitted.layer, fitted.head, note)
+    }
+
+    pub fn layer_head(&self) -> LayerHead {
+        LayerHead {
+            layer: self.layer,
+            head: self.head,
+        }
     }
 }
 

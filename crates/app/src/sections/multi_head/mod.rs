@@ -96,7 +96,7 @@ pub fn MultiHeadSection() -> impl IntoView {
                                             .get(h)
                                             .map(|s| s.weights.data().to_vec())
                                             .ok_or_else(|| "no such head".to_string())?;
-                                        let options = AttentionOptions::titled(format!("Head {}", h + 1));
+                                        let options = AttentionOptions::titled(format!("Head {h}"));
                                         draw_attention_heatmap(area, &d.words, &weights, &options)
                                             .map_err(|e| format!("Could not draw this chart: {e}"))
                                     }
@@ -180,7 +180,7 @@ fn Diagram(state: Memo<MultiHeadState>, data: DataMemo) -> impl IntoView {
                         <div style="display: flex; flex-wrap: wrap; max-width: 100%">
                             {(0..s.heads)
                                 .map(|h| view! {
-                                    <span style=block>{format!("head {}", h + 1)}<br />{format!("{n}×{D_HEAD}")}</span>
+                                    <span style=block>{format!("head {h}")}<br />{format!("{n}×{D_HEAD}")}</span>
                                 })
                                 .collect_view()}
                         </div>
@@ -210,7 +210,7 @@ fn Diagram(state: Memo<MultiHeadState>, data: DataMemo) -> impl IntoView {
                                 .iter()
                                 .map(|x| format!("{x:.2}"))
                                 .collect();
-                            format!("head {}: {}", h + 1, v.join(" "))
+                            format!("head {h}: {}", v.join(" "))
                         })
                         .collect();
                     format!(

@@ -34,7 +34,7 @@ pub fn SelfAttentionSection() -> impl IntoView {
         };
         store.load_default_if_idle();
         if store.is_ready() {
-            store.request_qkv(&s.text, layer - 1);
+            store.request_qkv(&s.text, layer);
         }
     });
     let data: DataMemo = Memo::new(move |_| {
@@ -45,14 +45,14 @@ pub fn SelfAttentionSection() -> impl IntoView {
         let info = store
             .info()
             .ok_or("Loading the model for its real queries, keys and values…")?;
-        if layer > info.layers || head > info.heads {
+        if layer >= info.layers || head >= info.heads {
             return Err(format!(
-                "This model has {} layers × {} heads; choose a layer and head within those.",
-                info.layers, info.heads
+                "This model has {} layers × {} heads, counted from 0; choose layer 0–{} and head 0–{}.",
+                info.layers, info.heads, info.layers.saturating_sub(1), info.heads.saturating_sub(1)
             ));
         }
         let result = store
-            .result_with_qkv(&s.text, layer - 1)
+            .result_with_qkv(&s.text, layer)
             .ok_or("The model is computing this layer's queries, keys and values…")?;
         let qkv = result
             .qkv
@@ -62,9 +62,9 @@ pub fn SelfAttentionSection() -> impl IntoView {
             &s.words(),
             &result.meta.tokens,
             s.focus,
-            qkv.head(&qkv.q, head - 1),
-            qkv.head(&qkv.k, head - 1),
-            qkv.head(&qkv.v, head - 1),
+            qkv.head(&qkv.q, head),
+            qkv.head(&qkv.k, head),
+            qkv.head(&qkv.v, head),
         )
         .map(Arc::new)
     });
@@ -136,15 +136,15 @@ pub fn SelfAttentionSection() -> impl IntoView {
                 </label>
                 <Show when=move || state.get().model_head.is_some()>
                     <label>
-                        "Layer"
-                        <input type="number" min="1" data-testid="sa-layer"
-                            prop:value=move || state.get().model_head.map(|m| m.0).unwrap_or(1).to_string()
+                        "Layer (from 0)"
+                        <input type="number" min="0" data-testid="sa-layer" title=crate::lesson::layer_head::NUMBERING
+                            prop:value=move || state.get().model_head.map(|m| m.0).unwrap_or(0).to_string()
                             on:change=move |ev| update(vec![("layer", Some(event_target_value(&ev)))]) />
                     </label>
                     <label>
-                        "Head"
-                        <input type="number" min="1" data-testid="sa-head"
-                            prop:value=move || state.get().model_head.map(|m| m.1).unwrap_or(1).to_string()
+                        "Head (from 0)"
+                        <input type="number" min="0" data-testid="sa-head" title=crate::lesson::layer_head::NUMBERING
+                            prop:value=move || state.get().model_head.map(|m| m.1).unwrap_or(0).to_string()
                             on:change=move |ev| update(vec![("head", Some(event_target_value(&ev)))]) />
                     </label>
                     <crate::components::model_badge::ModelBadge testid="sa-model" what="its real queries, keys and values" />

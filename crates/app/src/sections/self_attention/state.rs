@@ -2,6 +2,7 @@
 //! `#/self-attention?text=The+animal+…&focus=7&seed=42`, plus the toy
 //! computation they stand for (shared with the multi-head section).
 
+use crate::lesson::layer_head::LayerHead;
 pub use crate::lesson::sentences::{
     default_focus, key_of, next_seed, read_seed, read_sentence, toy_inputs, words, DEFAULT_SEED,
     DEFAULT_TEXT, MAX_CHARS, MAX_SEED, MAX_WORDS,
@@ -23,8 +24,8 @@ pub struct SelfAttentionState {
     /// The word whose query is followed through the three steps.
     pub focus: usize,
     pub seed: u64,
-    /// Use the loaded model's Q, K, V of this (layer, head), 1-based as
-    /// shown; `None`: seeded toy weights.
+    /// Use the loaded model's Q, K, V of this (layer, head), counted from
+    /// 0 as everywhere; `None`: seeded toy weights.
     pub model_head: Option<(usize, usize)>,
 }
 
@@ -59,10 +60,8 @@ impl SelfAttentionState {
         };
         let seed = read_seed(route.get("seed"), &mut notes);
         let model_head = (route.get("source") == Some("model")).then(|| {
-            (
-                int_in_range("Layer", route.get("layer"), 1, 1, 48, &mut notes),
-                int_in_range("Head", route.get("head"), 1, 1, 64, &mut notes),
-            )
+            let lh = LayerHead::read(route, &mut notes);
+            (lh.layer, lh.head)
         });
         (
             SelfAttentionState {

@@ -83,17 +83,16 @@ pub fn WhySection() -> impl IntoView {
         let info = store
             .info()
             .ok_or("Load the model to draw a real head's arcs.")?;
-        if s.layer > info.layers || s.head > info.heads {
+        if s.layer >= info.layers || s.head >= info.heads {
             return Err(format!(
-                "This model has {} layers × {} heads; choose within those.",
-                info.layers, info.heads
+                "This model has {} layers × {} heads, counted from 0; choose layer 0–{} and head 0–{}.",
+                info.layers, info.heads, info.layers.saturating_sub(1), info.heads.saturating_sub(1)
             ));
         }
         let result = store
             .result_for(s.example().text, None)
             .ok_or("The model is reading the sentence…")?;
-        let (tokens, links) =
-            strongest_links(&result.meta.tokens, result.head(s.layer - 1, s.head - 1));
+        let (tokens, links) = strongest_links(&result.meta.tokens, result.head(s.layer, s.head));
         Ok((tokens, links))
     });
 
@@ -209,14 +208,14 @@ pub fn WhySection() -> impl IntoView {
                 </label>
                 <Show when=move || state.get().arcs == ArcSource::Model>
                     <label>
-                        "Layer"
-                        <input type="number" min="1" data-testid="why-layer"
+                        "Layer (from 0)"
+                        <input type="number" min="0" data-testid="why-layer" title=crate::lesson::layer_head::NUMBERING
                             prop:value=move || state.get().layer.to_string()
                             on:change=move |ev| section.set_param("layer", event_target_value(&ev)) />
                     </label>
                     <label>
-                        "Head"
-                        <input type="number" min="1" data-testid="why-head"
+                        "Head (from 0)"
+                        <input type="number" min="0" data-testid="why-head" title=crate::lesson::layer_head::NUMBERING
                             prop:value=move || state.get().head.to_string()
                             on:change=move |ev| section.set_param("head", event_target_value(&ev)) />
                     </label>

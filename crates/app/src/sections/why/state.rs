@@ -2,14 +2,11 @@
 //! `#/why?example=keys&step=3&keep=0.6&arcs=model&layer=2&head=5`.
 
 use super::examples::{Example, EXAMPLES};
+use crate::lesson::layer_head::LayerHead;
 use crate::platform::params::{float_in_range, int_in_range};
 use crate::platform::route::Route;
 
 pub const SLUG: &str = "why";
-/// Layers and heads are numbered from 1 on screen; checked against the
-/// model once it is loaded.
-pub const MAX_LAYER: usize = 48;
-pub const MAX_HEAD: usize = 64;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum ArcSource {
@@ -57,8 +54,8 @@ impl WhyState {
                 ArcSource::Relations
             }
         };
-        let layer = int_in_range("Layer", route.get("layer"), 1, 1, MAX_LAYER, &mut notes);
-        let head = int_in_range("Head", route.get("head"), 1, 1, MAX_HEAD, &mut notes);
+        // Counted from 0, as everywhere; checked against the model once loaded.
+        let LayerHead { layer, head } = LayerHead::read(route, &mut notes);
         (
             WhyState {
                 example: example.slug,
@@ -80,8 +77,13 @@ impl WhyState {
         ];
         if self.arcs == ArcSource::Model {
             query.push(("arcs".into(), "model".into()));
-            query.push(("layer".into(), self.layer.to_string()));
-            query.push(("head".into(), self.head.to_string()));
+            query.extend(
+                LayerHead {
+                    layer: self.layer,
+                    head: self.head,
+                }
+                .query(),
+            );
         }
         Route::with_query(SLUG, query)
     }
