@@ -22,7 +22,8 @@ pub fn run(step: &str, command: &mut Command) -> Result<()> {
     Ok(())
 }
 
-fn record(step: &str, took: Duration) {
+/// Adds a step that ran outside [`run`] to the times printed at the end.
+pub fn record(step: &str, took: Duration) {
     if let Ok(mut steps) = STEPS.lock() {
         steps.push((step.to_string(), took));
     }

@@ -2,6 +2,7 @@
 //! Attend on a fresh machine. Each step installs what it needs first and says
 //! so in one line.
 
+mod background;
 mod bad_models;
 mod bench;
 mod bench_app;

@@ -3,7 +3,7 @@
 
 use crate::cmd::{self, cargo};
 use crate::tools::{self, CHROMEDRIVER, WASM_TARGET};
-use crate::{bad_models, build, disk, layers, model, replica, server};
+use crate::{background, bad_models, build, disk, layers, model, replica, server};
 use anyhow::Result;
 use std::path::Path;
 
@@ -25,7 +25,9 @@ pub fn all(root: &Path) -> Result<()> {
     )?;
     // Also cheap: the app's modules import only downward.
     layers::check_app(&root.join("crates/app/src"))?;
-    tools::ensure_build_tools()?;
+    // The tools compiled from source build while the checks run.
+    tools::ensure_wasm_target()?;
+    let installs = background::start(&root.join("target/tools/logs"))?;
     tools::ensure_browser()?;
     model::ensure_default_model(root)?;
     disk::warn_if_short(&target_dir(root), disk::TEST_NEEDS_BYTES);
@@ -64,7 +66,9 @@ pub fn all(root: &Path) -> Result<()> {
         );
     }
     cmd::run("native tests (GPU tests on lavapipe included)", &mut native)?;
+    installs.wait_wasm_bindgen()?;
     run_wasm_tests(root)?;
+    installs.wait_trunk()?;
     end_to_end(root)?;
     cmd::print_step_times();
     println!(

@@ -44,15 +44,25 @@ pub fn ensure_rust_components() -> Result<()> {
 }
 
 pub fn ensure_trunk() -> Result<()> {
+    match trunk_install()? {
+        Some((step, mut command)) => cmd::run(&step, &mut command),
+        None => Ok(()),
+    }
+}
+
+/// The install of Trunk, or None (after an "ok" line) when it is there.
+pub fn trunk_install() -> Result<Option<(String, Command)>> {
     let have = output("trunk", &["--version"]).unwrap_or_default();
     if have.split_whitespace().nth(1) == Some(TRUNK_VERSION) {
         println!("ok  trunk {TRUNK_VERSION}");
-        return Ok(());
+        return Ok(None);
     }
-    cmd::run(
-        &format!("installing trunk {TRUNK_VERSION} (compiles from source, about 15 minutes)"),
-        cmd::cargo().args(["install", "--locked", "trunk", "--version", TRUNK_VERSION]),
-    )
+    let mut command = cmd::cargo();
+    command.args(["install", "--locked", "trunk", "--version", TRUNK_VERSION]);
+    Ok(Some((
+        format!("installing trunk {TRUNK_VERSION} (compiles from source, about 15 minutes)"),
+        command,
+    )))
 }
 
 /// The CLI must match the `wasm-bindgen` crate in Cargo.lock exactly.
@@ -70,24 +80,35 @@ pub fn wasm_bindgen_version() -> Result<String> {
 }
 
 pub fn ensure_wasm_bindgen() -> Result<()> {
+    match wasm_bindgen_install()? {
+        Some((step, mut command)) => cmd::run(&step, &mut command),
+        None => Ok(()),
+    }
+}
+
+/// The install of the CLI that matches Cargo.lock, or None (after an "ok"
+/// line) when it is there.
+pub fn wasm_bindgen_install() -> Result<Option<(String, Command)>> {
     let version = wasm_bindgen_version()?;
     let have = output("wasm-bindgen", &["--version"]).unwrap_or_default();
     let runner = output("wasm-bindgen-test-runner", &["--version"]).unwrap_or_default();
     if have.split_whitespace().nth(1) == Some(version.as_str()) && !runner.is_empty() {
         println!("ok  wasm-bindgen-cli {version}");
-        return Ok(());
+        return Ok(None);
     }
     // Not --locked: one of the CLI's locked dependencies was yanked.
-    cmd::run(
-        &format!("installing wasm-bindgen-cli {version} (about 5 minutes)"),
-        cmd::cargo().args([
-            "install",
-            "--force",
-            "wasm-bindgen-cli",
-            "--version",
-            &version,
-        ]),
-    )
+    let mut command = cmd::cargo();
+    command.args([
+        "install",
+        "--force",
+        "wasm-bindgen-cli",
+        "--version",
+        &version,
+    ]);
+    Ok(Some((
+        format!("installing wasm-bindgen-cli {version} (about 5 minutes)"),
+        command,
+    )))
 }
 
 /// Debian's Chromium and its WebDriver, plus Mesa's software Vulkan (lavapipe)
