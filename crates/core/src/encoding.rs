@@ -57,14 +57,9 @@ fn frequency(pair: usize, d_model: usize, base: f64) -> f64 {
     base.powf(-((2 * pair) as f64) / d_model as f64)
 }
 
-/// Builds the sinusoidal encoding: `PE[pos, 2i] = sin(pos / base^(2i/d))`,
-/// `PE[pos, 2i+1] = cos(pos / base^(2i/d))`.
-pub fn positional_encoding(
-    max_len: usize,
-    d_model: usize,
-    base: f64,
-) -> Result<PositionalEncoding, EncodingError> {
-    if max_len == 0 {
+/// What every sinusoidal code needs: positions, an even width, a base > 1.
+fn check(len: usize, d_model: usize, base: f64) -> Result<(), EncodingError> {
+    if len == 0 {
         return Err(EncodingError::ZeroLength);
     }
     if d_model == 0 {
@@ -76,6 +71,17 @@ pub fn positional_encoding(
     if !base.is_finite() || base <= 1.0 {
         return Err(EncodingError::BadBase(base));
     }
+    Ok(())
+}
+
+/// Builds the sinusoidal encoding: `PE[pos, 2i] = sin(pos / base^(2i/d))`,
+/// `PE[pos, 2i+1] = cos(pos / base^(2i/d))`.
+pub fn positional_encoding(
+    max_len: usize,
+    d_model: usize,
+    base: f64,
+) -> Result<PositionalEncoding, EncodingError> {
+    check(max_len, d_model, base)?;
     let frequencies: Vec<f64> = (0..d_model / 2)
         .map(|pair| frequency(pair, d_model, base))
         .collect();
@@ -104,18 +110,7 @@ pub fn positional_encoding(
 /// offset, computed once (`n · d_model / 2` cosines instead of
 /// `n² · d_model` products).
 pub fn sinusoidal_cosines(n: usize, d_model: usize, base: f64) -> Result<Vec<f32>, EncodingError> {
-    if n == 0 {
-        return Err(EncodingError::ZeroLength);
-    }
-    if d_model == 0 {
-        return Err(EncodingError::ZeroDimension);
-    }
-    if d_model % 2 == 1 {
-        return Err(EncodingError::OddDimension(d_model));
-    }
-    if !base.is_finite() || base <= 1.0 {
-        return Err(EncodingError::BadBase(base));
-    }
+    check(n, d_model, base)?;
     let pairs = d_model / 2;
     let by_offset: Vec<f32> = (0..n)
         .map(|k| {

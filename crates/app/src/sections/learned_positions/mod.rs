@@ -56,6 +56,9 @@ pub fn LearnedPositionsSection() -> impl IntoView {
         }))
     });
 
+    // One summary for both charts, computed once per change.
+    let summary = Memo::new(move |_| summary(tables));
+
     view! {
         <article data-testid="section-learned-positions">
             <h1>{Section::LearnedPositions.heading()}</h1>
@@ -79,7 +82,7 @@ pub fn LearnedPositionsSection() -> impl IntoView {
                     draw=move |area| with_tables(tables, |t| {
                         draw_cosines(area, &t.learned, t.n, &format!("Learned ({}, {} wide)", t.model, t.hidden))
                     })
-                    summary=Signal::derive(move || summary(tables))
+                    summary=Signal::derive(move || summary.get())
                     width_px=520
                     height_px=500
                 />
@@ -89,7 +92,7 @@ pub fn LearnedPositionsSection() -> impl IntoView {
                     draw=move |area| with_tables(tables, |t| {
                         draw_cosines(area, &t.sinusoidal, t.n, &format!("Sinusoidal ({} wide)", t.hidden))
                     })
-                    summary=Signal::derive(move || summary(tables))
+                    summary=Signal::derive(move || summary.get())
                     width_px=520
                     height_px=500
                 />

@@ -36,6 +36,9 @@ pub fn OrderSection() -> impl IntoView {
         Err(_) => ColorScale::new(0.0, 1.0),
     });
 
+    // One summary for the three charts, computed once per change.
+    let summary = Memo::new(move |_| summary(&state.get(), data));
+
     view! {
         <article data-testid="section-order">
             <h1>{Section::Order.heading()}</h1>
@@ -74,7 +77,7 @@ pub fn OrderSection() -> impl IntoView {
                     draw=move |area| with_data(data, |d| {
                         draw_outputs(area, &d.written.output, row_labels(&d.written.words), "Output, as written", scale.get())
                     })
-                    summary=Signal::derive(move || summary(&state.get(), data))
+                    summary=Signal::derive(move || summary.get())
                     width_px=460
                     height_px=340
                 />
@@ -93,7 +96,7 @@ pub fn OrderSection() -> impl IntoView {
                         }
                         draw_outputs(area, &d.put_back, labels, "Output, shuffled, rows put back", scale.get())
                     })
-                    summary=Signal::derive(move || summary(&state.get(), data))
+                    summary=Signal::derive(move || summary.get())
                     width_px=460
                     height_px=340
                 />
@@ -109,7 +112,7 @@ pub fn OrderSection() -> impl IntoView {
                         spec.unit_range = true;
                         draw_bars(area, &spec).map_err(|e| e.to_string())
                     })
-                    summary=Signal::derive(move || summary(&state.get(), data))
+                    summary=Signal::derive(move || summary.get())
                     width_px=460
                     height_px=340
                 />

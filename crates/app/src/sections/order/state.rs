@@ -4,11 +4,10 @@
 //! the same words shuffled, with and without position codes, and how far
 //! each word's output moved.
 
-use crate::lesson::sentences::{key_of, read_seed, read_sentence, words};
+use crate::lesson::sentences::{key_of, read_seed, read_sentence, toy_inputs, words};
 use crate::platform::params::index_list;
 use crate::platform::route::Route;
 use attend_core::attention::{toy_embeddings, Mask, Matrix, ToyAttention};
-use attend_core::positional_encoding;
 use attend_core::rng::{derive_seed, fnv1a64, SplitMix64};
 
 pub const SLUG: &str = "order";
@@ -20,8 +19,6 @@ pub const D_K: usize = 8;
 pub const DEFAULT_TEXT: &str = "the dog bit the man";
 /// "the man bit the dog".
 const DEFAULT_ORDER: [usize; 5] = [0, 4, 2, 3, 1];
-/// The positional-encoding base of the positional section.
-const PE_BASE: f64 = 10_000.0;
 /// Stream of the head's weights, apart from the word vectors'.
 const HEAD_STREAM: u64 = 1;
 
@@ -235,21 +232,14 @@ impl OrderData {
     }
 }
 
-/// Toy word vectors, plus position `i`'s code on row `i` when asked.
+/// Toy word vectors, plus position `i`'s code on row `i` when asked (the
+/// toy sections' shared [`toy_inputs`]).
 fn inputs(w: &[String], positions: bool, seed: u64) -> Result<Matrix, String> {
-    let keys: Vec<String> = w.iter().map(|w| key_of(w)).collect();
-    let e = toy_embeddings(&keys, D_MODEL, seed).map_err(|e| e.to_string())?;
-    if !positions {
-        return Ok(e);
+    if positions {
+        return toy_inputs(w, D_MODEL, seed);
     }
-    let pe = positional_encoding(w.len(), D_MODEL, PE_BASE).map_err(|e| e.to_string())?;
-    let data = e
-        .data()
-        .iter()
-        .enumerate()
-        .map(|(i, x)| x + pe.get(i / D_MODEL, i % D_MODEL))
-        .collect();
-    Matrix::new(w.len(), D_MODEL, data).map_err(|e| e.to_string())
+    let keys: Vec<String> = w.iter().map(|w| key_of(w)).collect();
+    toy_embeddings(&keys, D_MODEL, seed).map_err(|e| e.to_string())
 }
 
 fn largest_gap(a: &[f32], b: &[f32]) -> f32 {

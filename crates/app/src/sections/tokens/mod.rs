@@ -39,6 +39,9 @@ pub fn TokensSection() -> impl IntoView {
         }
     });
     let shown = move || last.get();
+    // One summary for the strip and the chart, computed once per result.
+    let summary =
+        Memo::new(move |_| summary(shown().as_deref(), store.info().map(|i| i.max_tokens)));
 
     view! {
         <article data-testid="section-tokens">
@@ -85,7 +88,7 @@ pub fn TokensSection() -> impl IntoView {
                 {move || facts(shown().as_deref(), store.info().map(|i| i.max_tokens))}
             </p>
             <ol class="token-strip" data-testid="tokens-strip"
-                data-summary=move || summary(shown().as_deref(), store.info().map(|i| i.max_tokens))>
+                data-summary=move || summary.get()>
                 {move || shown().map(|r| strip(&r))}
             </ol>
             <p class="note">
@@ -114,7 +117,7 @@ pub fn TokensSection() -> impl IntoView {
                     spec.decimals = 0;
                     draw_bars(area, &spec).map_err(|e| format!("Could not draw this chart: {e}"))
                 }
-                summary=Signal::derive(move || summary(shown().as_deref(), store.info().map(|i| i.max_tokens)))
+                summary=Signal::derive(move || summary.get())
                 width_px=900
                 height_px=320
             />
