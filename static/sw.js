@@ -8,10 +8,16 @@
 // offers a reload (boot.js), and only on that reload do the page, its
 // WebAssembly and the model worker switch to the new version together.
 //
+// The model's WebAssembly comes in two builds (worker-build.js); a version
+// keeps only the one this browser runs.
+//
 // The model worker keeps model files in its own cache ("attend-models-v1");
 // this worker never serves, copies or deletes them.
+importScripts("worker-build.js");
 const VERSION = "dev";
 const APP_FILES = [];
+const OTHER_BUILD = self.attendWorkerBuild === "attend-worker" ? "attend-worker-relaxed" : "attend-worker";
+const OTHER_BUILD_FILES = [OTHER_BUILD + ".js", OTHER_BUILD + "_bg.wasm"];
 const CACHE = "attend-app-" + VERSION;
 const OLD_CACHES = (key) => (key.startsWith("attend-app-") && key !== CACHE) || key === "attend-v1";
 // Model files live under <scope>/models/, wherever the site is deployed
@@ -22,7 +28,11 @@ const INDEX = new URL("./", self.registration.scope).href;
 self.addEventListener("install", (event) => {
   event.waitUntil(
     caches.open(CACHE).then((cache) =>
-      cache.addAll(APP_FILES.map((file) => new Request(file, { cache: "reload" }))),
+      cache.addAll(
+        APP_FILES.filter((file) => !OTHER_BUILD_FILES.includes(file)).map(
+          (file) => new Request(file, { cache: "reload" }),
+        ),
+      ),
     ),
   );
 });

@@ -14,8 +14,8 @@ pub mod similarity;
 
 pub use backend::Backend;
 pub use bert::{
-    Bert, BertConfig, BertError, BertModel, BertOutput, Encoding, ForwardOutput, HiddenAct,
-    NdArray, Qkv, Tokenizer,
+    cpu_kernel_name, Bert, BertConfig, BertError, BertModel, BertOutput, Encoding, ForwardOutput,
+    HiddenAct, NdArray, Qkv, Tokenizer,
 };
 pub use encoding::{
     position_similarity, positional_encoding, sinusoidal_cosines, EncodingError, PositionalEncoding,

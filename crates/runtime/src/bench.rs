@@ -1,6 +1,7 @@
 //! Timing the forward pass from JavaScript (`bench.html`): `load(base)`
-//! loads the model named by `base/manifest.json`, and `forward(ids)` runs
-//! one full forward pass, attentions included. The worker binary exports
+//! loads the model named by `base/manifest.json`, `forward(ids)` runs one
+//! full forward pass, attentions included, and `attention(ids, layer, head)`
+//! returns one head's map (so each worker build's numbers can be checked). The worker binary exports
 //! them as `bench_load` / `bench_forward`; keeping the `#[wasm_bindgen]`
 //! exports there keeps BERT out of the page's own (UI) WebAssembly.
 
@@ -14,11 +15,11 @@ thread_local! {
     static MODEL: RefCell<Option<BertModel>> = const { RefCell::new(None) };
 }
 
-/// Loads the model at `base` with its default weights (per the manifest),
-/// exactly as the model worker does (same files, same cache).
-/// Resolves to a short description of what was loaded.
-pub async fn load(base: String) -> Result<String, JsError> {
-    let loaded = loader::load_url(&base, None, &Watch::silent(), false)
+/// Loads the model at `base` with `weights` (a file name), or its default
+/// weights per the manifest, exactly as the model worker does (same files,
+/// same cache). Resolves to a short description of what was loaded.
+pub async fn load(base: String, weights: Option<String>) -> Result<String, JsError> {
+    let loaded = loader::load_url(&base, weights.as_deref(), &Watch::silent(), false)
         .await
         .map_err(|e| JsError::new(&e.to_string()))?;
     let cfg = loaded.bert.model.config();
@@ -51,6 +52,38 @@ pub fn forward(ids: &[i32]) -> Result<u32, JsError> {
             .forward_ids(&ids, &types)
             .map_err(|e| JsError::new(&e.to_string()))?;
         Ok(out.attentions.data().len() as u32)
+    })
+}
+
+/// One head's attention probabilities over `ids` (token type 0), row-major
+/// `[query][key]`.
+pub fn attention(ids: &[i32], layer: usize, head: usize) -> Result<Vec<f32>, JsError> {
+    let ids: Vec<u32> = ids
+        .iter()
+        .map(|&i| u32::try_from(i).map_err(|_| JsError::new("token ids must not be negative")))
+        .collect::<Result<_, _>>()?;
+    let types = vec![0u32; ids.len()];
+    MODEL.with(|m| {
+        let model = m.borrow();
+        let model = model
+            .as_ref()
+            .ok_or_else(|| JsError::new("call bench_load first"))?;
+        let out = model
+            .forward_ids(&ids, &types)
+            .map_err(|e| JsError::new(&e.to_string()))?;
+        let t = ids.len();
+        let shape = out.attentions.shape();
+        let (layers, heads) = (
+            shape.first().copied().unwrap_or(0),
+            shape.get(1).copied().unwrap_or(0),
+        );
+        if layer >= layers || head >= heads {
+            return Err(JsError::new(&format!(
+                "layer {layer}, head {head} is not in a model of {layers} × {heads} (counted from 0)"
+            )));
+        }
+        let start = (layer * heads + head) * t * t;
+        Ok(out.attentions.data()[start..start + t * t].to_vec())
     })
 }
 

@@ -11,6 +11,7 @@ use wasm_bindgen::JsCast;
 use wasm_bindgen_futures::JsFuture;
 
 pub use crate::model_cache::{ModelCache, MODEL_CACHE};
+use crate::revalidate::Validator;
 
 #[wasm_bindgen]
 extern "C" {
@@ -97,6 +98,9 @@ impl std::fmt::Display for FetchError {
 pub struct Fetched {
     pub bytes: Vec<u8>,
     pub from_cache: bool,
+    /// The version the host named when it sent the file (kept with a
+    /// stored copy, to revalidate it later).
+    pub validator: Validator,
 }
 
 /// Decides when a progress report is due: every [`PROGRESS_EVERY_BYTES`] or
@@ -203,6 +207,18 @@ pub async fn download(
     expected: Option<u64>,
     watch: &Watch<'_>,
 ) -> Result<Vec<u8>, FetchError> {
+    download_with_validator(url, file, expected, watch)
+        .await
+        .map(|(bytes, _)| bytes)
+}
+
+/// [`download`], with the version the host named for the file.
+pub async fn download_with_validator(
+    url: &str,
+    file: &str,
+    expected: Option<u64>,
+    watch: &Watch<'_>,
+) -> Result<(Vec<u8>, Validator), FetchError> {
     let response = JsFuture::from(global_fetch(url)).await.map_err(|e| {
         let why = js_error_text(&e);
         FetchError::Failed(if why.is_empty() {
@@ -221,6 +237,7 @@ pub async fn download(
         });
     }
     let headers = response.headers();
+    let validator = Validator::from_response(&headers);
     let header = |name: &str| headers.get(name).ok().flatten();
     let length = parse_length(header("content-length").as_deref());
     if let Some(announced) = length.or(expected).filter(|&n| n > byte_cap(file)) {
@@ -243,7 +260,7 @@ pub async fn download(
             )));
         }
     }
-    Ok(bytes)
+    Ok((bytes, validator))
 }
 
 /// Reads a response body chunk by chunk, with progress and cancellation.
@@ -359,17 +376,19 @@ pub async fn fetch_cached(
     watch: &Watch<'_>,
 ) -> Result<Fetched, FetchError> {
     if let Some(cache) = cache {
-        if let Some(bytes) = cache.get(url, file, expected, watch).await? {
+        if let Some((bytes, validator)) = cache.get(url, file, expected, watch).await? {
             return Ok(Fetched {
                 bytes,
                 from_cache: true,
+                validator,
             });
         }
     }
-    let bytes = download(url, file, expected, watch).await?;
+    let (bytes, validator) = download_with_validator(url, file, expected, watch).await?;
     Ok(Fetched {
         bytes,
         from_cache: false,
+        validator,
     })
 }
 

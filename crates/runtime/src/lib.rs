@@ -12,6 +12,7 @@
 pub mod bench;
 pub mod calibration;
 pub mod client;
+pub mod digest;
 mod error;
 pub mod fetch;
 pub mod gpu_worker;
@@ -21,7 +22,9 @@ pub mod model_cache;
 pub mod perf_marks;
 pub mod protocol;
 pub mod report;
+pub mod revalidate;
 pub mod wire;
 pub mod worker;
+mod worker_binary;
 
 pub use error::RuntimeError;

@@ -2,6 +2,7 @@
 //! model worker, which fills it, and the page, which lists and deletes it).
 
 use crate::fetch::{js_error_text, parse_length, read_body, FetchError, Watch};
+use crate::revalidate::Validator;
 use js_sys::{Reflect, Uint8Array};
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
@@ -75,14 +76,15 @@ impl ModelCache {
     }
 
     /// The cached copy of `url`, complete and with the `expected` length if
-    /// given; a short or mismatched copy is deleted and counts as absent.
+    /// given, and the version its host named when it was stored; a short or
+    /// mismatched copy is deleted and counts as absent.
     pub async fn get(
         &self,
         url: &str,
         file: &str,
         expected: Option<u64>,
         watch: &Watch<'_>,
-    ) -> Result<Option<Vec<u8>>, FetchError> {
+    ) -> Result<Option<(Vec<u8>, Validator)>, FetchError> {
         let Ok(found) = JsFuture::from(self.cache.match_with_str(url)).await else {
             return Ok(None);
         };
@@ -110,11 +112,12 @@ impl ModelCache {
             self.delete(url).await;
             return Ok(None);
         }
-        Ok(Some(bytes))
+        Ok(Some((bytes, Validator::from_stored(&response.headers()))))
     }
 
-    /// Stores `bytes` as the response for `url`.
-    pub async fn put(&self, url: &str, bytes: &[u8]) -> Result<(), String> {
+    /// Stores `bytes` as the response for `url`, with the version its host
+    /// named.
+    pub async fn put(&self, url: &str, bytes: &[u8], validator: &Validator) -> Result<(), String> {
         let headers = web_sys::Headers::new().map_err(|e| js_error_text(&e))?;
         crate::report::warn_on_err(
             "a cache header",
@@ -124,6 +127,14 @@ impl ModelCache {
             "a cache header",
             headers.set(LENGTH_HEADER, &bytes.len().to_string()),
         );
+        for (name, value) in [
+            (Validator::STORED_ETAG, &validator.etag),
+            (Validator::STORED_LAST_MODIFIED, &validator.last_modified),
+        ] {
+            if let Some(value) = value {
+                crate::report::warn_on_err("a cache header", headers.set(name, value));
+            }
+        }
         let init = web_sys::ResponseInit::new();
         init.set_status(200);
         init.set_headers(&headers);

@@ -48,6 +48,9 @@ pub enum ToWorker {
     /// Send the cosines between the loaded model's learned position
     /// embeddings (answered by [`FromWorker::Positions`]).
     Positions,
+    /// Only tokenize (the tokenizer lesson: no forward pass, so a 512-token
+    /// input answers at once). Answered by [`FromWorker::Tokenized`].
+    Tokenize { text: String, pair: Option<String> },
     /// Destroys the GPU device, as a driver reset would, so the fallback
     /// to the CPU can be seen (and tested). The next GPU run discovers it.
     SimulateGpuLoss,
@@ -188,7 +191,7 @@ pub enum TokenizerKind {
 /// deploys (a cached old worker script, a new page) may not understand each
 /// other; the worker says its version first and the page refuses another.
 /// Bump it with any change to a message's meaning or fields.
-pub const PROTOCOL_VERSION: u32 = 4;
+pub const PROTOCOL_VERSION: u32 = 5;
 
 /// Worker → page.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -221,6 +224,12 @@ pub enum FromWorker {
     LoadFailed {
         message: String,
     },
+    /// The host of the model just loaded from the browser's copy now has
+    /// another version of its files; the copy has been removed. `message`
+    /// says so to the reader.
+    StoredCopyChanged {
+        message: String,
+    },
     /// Buffers: the attentions `[layer][head][query][key]` as one
     /// Float32Array, then the sentence embedding as a Float32Array; when
     /// `meta.qkv` is set, then Q, K and V, each `[head][token][head_dim]`.
@@ -235,6 +244,13 @@ pub enum FromWorker {
     /// WebGPU's state, the calibration so far, and any fallback notice.
     Backend {
         status: BackendStatus,
+    },
+    /// The tokens of `text` (and `pair`) under the loaded model's tokenizer,
+    /// or why there are none.
+    Tokenized {
+        text: String,
+        pair: Option<String>,
+        outcome: Result<TokenList, String>,
     },
     /// Buffer: the `positions × positions` cosines between the rows of the
     /// model `model`'s position embeddings (each `hidden` wide), row-major,
@@ -290,10 +306,24 @@ pub struct RunMeta {
     /// grows): what `cargo xtask bench --soak` watches.
     #[serde(default)]
     pub worker_memory_bytes: f64,
+    /// The CPU's matrix-product kernel in this worker build (e.g. "WebAssembly
+    /// relaxed SIMD (fused multiply-add)"): which build the page chose.
+    #[serde(default)]
+    pub cpu_kernel: String,
 }
 
 fn cpu() -> Backend {
     Backend::Cpu
+}
+
+/// One input as the model reads it: pieces, ids, sentence of each, and the
+/// pieces dropped to fit.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct TokenList {
+    pub tokens: Vec<String>,
+    pub token_ids: Vec<u32>,
+    pub token_type_ids: Vec<u32>,
+    pub truncated: usize,
 }
 
 /// Which layer's Q, K, V follow, and their shape.

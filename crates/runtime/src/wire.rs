@@ -127,6 +127,10 @@ mod tests {
         });
         round_trip(ToWorker::SimulateGpuLoss);
         round_trip(ToWorker::Positions);
+        round_trip(ToWorker::Tokenize {
+            text: "Dog bites".into(),
+            pair: Some("man".into()),
+        });
         round_trip(FromWorker::Started {
             protocol: PROTOCOL_VERSION,
         });
@@ -149,6 +153,24 @@ mod tests {
             },
         });
         round_trip(FromWorker::Stored { not_stored: None });
+        round_trip(FromWorker::Tokenized {
+            text: "Dog bites".into(),
+            pair: None,
+            outcome: Ok(crate::protocol::TokenList {
+                tokens: vec!["[CLS]".into(), "dog".into(), "bites".into(), "[SEP]".into()],
+                token_ids: vec![101, 3899, 15424, 102],
+                token_type_ids: vec![0; 4],
+                truncated: 0,
+            }),
+        });
+        round_trip(FromWorker::Tokenized {
+            text: "x".into(),
+            pair: Some("y".into()),
+            outcome: Err("no model is loaded yet".into()),
+        });
+        round_trip(FromWorker::StoredCopyChanged {
+            message: "config.json changed".into(),
+        });
         round_trip(FromWorker::Positions {
             model: "all-MiniLM-L6-v2".into(),
             positions: 512,
@@ -179,6 +201,7 @@ mod tests {
                 }),
                 head_summary: Default::default(),
                 worker_memory_bytes: 0.0,
+                cpu_kernel: "WebAssembly SIMD".into(),
             },
         });
         round_trip(FromWorker::Backend {

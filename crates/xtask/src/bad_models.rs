@@ -83,6 +83,27 @@ pub fn ensure(root: &Path) -> Result<PathBuf> {
             ("model.safetensors", &tiny_weights),
         ],
     )?;
+    // Whole, valid files, but the manifest's sum for the weights is not
+    // theirs: what a download damaged in transit (or a half-finished deploy)
+    // looks like.
+    let manifest = serde_json::json!({
+        "name": "wrong-sha256",
+        "default_weights": "model.safetensors",
+        "files": [{
+            "name": "model.safetensors",
+            "bytes": weights.len(),
+            "sha256": "0".repeat(64),
+        }],
+    });
+    write(
+        "wrong-sha256",
+        &[
+            ("config.json", &config),
+            ("tokenizer.json", &tokenizer),
+            ("model.safetensors", &weights),
+            ("manifest.json", manifest.to_string().as_bytes()),
+        ],
+    )?;
     write(
         "pytorch-only",
         &[

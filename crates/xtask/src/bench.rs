@@ -243,15 +243,30 @@ fn native(root: &Path, ids: &[Vec<u32>]) -> Result<Vec<Row>> {
 fn wasm(root: &Path, ids: &[Vec<u32>]) -> Result<(Vec<Row>, crate::bench_app::AppTimings)> {
     build::site(root)?;
     let (url, _server) = server::spawn(&root.join("dist"))?;
-    let browser = attend_e2e::Browser::start(1024, 768)?;
-    let loaded = attend_e2e::open_bench_page(&browser, &url)?;
-    println!("    bench.html loaded {loaded}");
+    let mut rows = Vec::new();
+    for (build, target) in WASM_BUILDS {
+        let browser = attend_e2e::Browser::start(1024, 768)?;
+        let loaded = attend_e2e::open_bench_page_with(&browser, &url, &format!("build={build}"))?;
+        println!("    bench.html loaded {loaded}");
+        rows.extend(time_build(&browser, target, ids)?);
+        browser.assert_no_console_errors()?;
+    }
+    let app = crate::bench_app::run(&url)?;
+    Ok((rows, app))
+}
+
+/// Both builds of the model's WebAssembly (static/worker-build.js), and
+/// their rows' names.
+const WASM_BUILDS: [(&str, &str); 2] = [
+    ("attend-worker", "wasm simd128, Chromium"),
+    ("attend-worker-relaxed", "wasm relaxed SIMD, Chromium"),
+];
+
+/// [`RUNS`] timed forward passes at each length on an open bench.html.
+fn time_build(browser: &attend_e2e::Browser, target: &str, ids: &[Vec<u32>]) -> Result<Vec<Row>> {
     let mut rows = Vec::new();
     for ids in ids {
-        println!(
-            "==> wasm forward in Chromium, {} tokens, {RUNS} runs",
-            ids.len()
-        );
+        println!("==> {target}: forward, {} tokens, {RUNS} runs", ids.len());
         let result = browser.execute_async(
             "const [ids, runs, warmup, done] = arguments;
              (async () => {
@@ -276,12 +291,9 @@ fn wasm(root: &Path, ids: &[Vec<u32>]) -> Result<(Vec<Row>, crate::bench_app::Ap
             .iter()
             .filter_map(Value::as_f64)
             .collect();
-        rows.push(summarize("wasm, Chromium (CPU)", ids.len(), times));
+        rows.push(summarize(target, ids.len(), times));
     }
-    browser.assert_no_console_errors()?;
-    drop(browser);
-    let app = crate::bench_app::run(&url)?;
-    Ok((rows, app))
+    Ok(rows)
 }
 
 #[cfg(test)]

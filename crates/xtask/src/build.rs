@@ -120,6 +120,16 @@ pub fn wasm_sizes(dist: &Path) -> Result<Vec<WasmSize>> {
     Ok(sizes)
 }
 
+/// The bytes one browser fetches: every wasm file except the model
+/// worker's builds, plus the larger of those (it loads only one; see
+/// static/worker-build.js).
+pub fn downloaded_bytes(sizes: &[WasmSize], bytes: fn(&WasmSize) -> usize) -> usize {
+    let is_worker = |s: &&WasmSize| s.file.starts_with("attend-worker");
+    let shell: usize = sizes.iter().filter(|s| !is_worker(s)).map(bytes).sum();
+    let worker = sizes.iter().filter(is_worker).map(bytes).max().unwrap_or(0);
+    shell + worker
+}
+
 /// Prints [`wasm_sizes`], with the total.
 pub fn report_wasm_size(dist: &Path) -> Result<()> {
     let sizes = wasm_sizes(dist)?;
@@ -133,9 +143,10 @@ pub fn report_wasm_size(dist: &Path) -> Result<()> {
             mib(s.brotli_bytes)
         );
     }
-    let total = |f: fn(&WasmSize) -> usize| sizes.iter().map(f).sum::<usize>();
+    let total = |f: fn(&WasmSize) -> usize| downloaded_bytes(&sizes, f);
     println!(
-        "    all wasm: {:.2} MiB raw, {:.2} MiB gzip, {:.2} MiB brotli",
+        "    what one browser downloads (the app and one worker build): \
+         {:.2} MiB raw, {:.2} MiB gzip, {:.2} MiB brotli",
         mib(total(|s| s.raw_bytes)),
         mib(total(|s| s.gzip_bytes)),
         mib(total(|s| s.brotli_bytes))
@@ -146,6 +157,24 @@ pub fn report_wasm_size(dist: &Path) -> Result<()> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_browser_downloads_the_app_and_one_worker_build() {
+        let size = |file: &str, raw_bytes| WasmSize {
+            file: file.into(),
+            raw_bytes,
+            gzip_bytes: raw_bytes / 3,
+            brotli_bytes: raw_bytes / 4,
+        };
+        let sizes = [
+            size("attend-worker-relaxed_bg.wasm", 2_900),
+            size("attend-app_bg.wasm", 3_300),
+            size("attend-worker_bg.wasm", 2_800),
+        ];
+        assert_eq!(downloaded_bytes(&sizes, |s| s.raw_bytes), 6_200);
+        assert_eq!(downloaded_bytes(&sizes, |s| s.gzip_bytes), 1_100 + 966);
+        assert_eq!(downloaded_bytes(&[], |s| s.raw_bytes), 0);
+    }
 
     #[test]
     fn the_service_worker_gets_its_version_and_files() {

@@ -48,6 +48,8 @@ pub fn all(root: &Path) -> Result<()> {
         cargo()
             .args(["clippy", "--target", WASM_TARGET, "--all-targets"])
             .args(WASM_CRATES.iter().flat_map(|c| ["-p", c]))
+            // The relaxed-SIMD worker build's code is checked too.
+            .args(["--features", "attend-core/relaxed-simd"])
             .args(["--", "-D", "warnings"]),
     )?;
     // xtask turns on attend-core's `gpu` feature, so the workspace tests
@@ -162,8 +164,12 @@ fn run_wasm_tests(root: &Path) -> Result<()> {
         "wasm-bindgen tests in headless Chromium (WebGPU forward pass included)",
         wasm_test_command(root)
             .args(WASM_CRATES.iter().flat_map(|c| ["-p", c]))
-            // attend-app turns the feature on anyway; say so explicitly.
-            .args(["--features", "attend-core/gpu"])
+            // attend-app turns `gpu` on anyway; say so explicitly. With
+            // `relaxed-simd`, the matrix-product tests cover the portable,
+            // simd128 and relaxed-SIMD kernels, and the golden checks run on
+            // the relaxed one (Chromium has it); the plain simd128 build's
+            // golden check is the e2e bench-page test.
+            .args(["--features", "attend-core/gpu,attend-core/relaxed-simd"])
             .env("ATTEND_MODEL_URL", format!("{url}{}/", model::MODEL_NAME))
             // The deviations from the goldens and the adapter go to the log.
             .args(["--", "--nocapture"]),

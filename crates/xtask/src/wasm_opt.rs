@@ -30,11 +30,17 @@ const FLAGS: [&str; 10] = [
     "--strip-debug",
 ];
 
-/// Each wasm file and how it is optimised: the page for size (it draws,
-/// it does not compute), the model worker for speed.
-const FILES: [(&str, &str); 2] = [
-    ("attend-app_bg.wasm", "-Oz"),
-    ("attend-worker_bg.wasm", "-O3"),
+/// Each wasm file, how it is optimised, and the features it adds to
+/// [`FLAGS`]: the page for size (it draws, it does not compute), both model
+/// worker builds for speed.
+const FILES: [(&str, &str, &[&str]); 3] = [
+    ("attend-app_bg.wasm", "-Oz", &[]),
+    ("attend-worker_bg.wasm", "-O3", &[]),
+    (
+        "attend-worker-relaxed_bg.wasm",
+        "-O3",
+        &["--enable-relaxed-simd"],
+    ),
 ];
 
 /// The version number in `wasm-opt --version` output
@@ -91,9 +97,12 @@ pub fn optimise(root: &Path, dist: &Path) -> Result<()> {
     };
     let jobs: Vec<_> = FILES
         .iter()
-        .map(|&(file, level)| {
+        .map(|&(file, level, features)| {
             let (program, path) = (program.clone(), dist.join(file));
-            std::thread::spawn(move || (file, level, optimise_file(&program, &path, level)))
+            std::thread::spawn(move || {
+                let result = optimise_file(&program, &path, level, features);
+                (file, level, result)
+            })
         })
         .collect();
     for job in jobs {
@@ -114,7 +123,12 @@ pub fn optimise(root: &Path, dist: &Path) -> Result<()> {
 
 /// Runs wasm-opt on one file into a temporary file, and replaces the file
 /// only when that worked; returns the sizes before and after.
-fn optimise_file(program: &Path, path: &Path, level: &str) -> Result<(u64, u64)> {
+fn optimise_file(
+    program: &Path,
+    path: &Path,
+    level: &str,
+    features: &[&str],
+) -> Result<(u64, u64)> {
     let before = std::fs::metadata(path)
         .with_context(|| format!("{} is missing", path.display()))?
         .len();
@@ -122,6 +136,7 @@ fn optimise_file(program: &Path, path: &Path, level: &str) -> Result<(u64, u64)>
     let out = Command::new(program)
         .arg(level)
         .args(FLAGS)
+        .args(features)
         .arg(path)
         .arg("-o")
         .arg(&optimised)

@@ -22,7 +22,7 @@ pub use checks::{
 pub use driver::{Browser, Element};
 pub use page::{
     app_url, confirm_other_host, encode_uri_component, host_of, open_app, open_app_and_reload,
-    open_bench_page, screenshot_dir,
+    open_bench_page, open_bench_page_with, screenshot_dir,
 };
 pub use static_server::StoppableServer;
 
@@ -33,11 +33,12 @@ pub const HUB_MODEL_TEXT: &str = "The teacher pasted the Hub link into the page.
 /// The broken checkpoints `cargo xtask test` serves under
 /// `ATTEND_BAD_MODELS_URL` (one folder each), and a phrase the page's message
 /// for each must contain.
-pub const BAD_MODELS: [(&str, &str); 6] = [
+pub const BAD_MODELS: [(&str, &str); 7] = [
     ("wrong-shapes", "does not match config.json: tensor `embeddings.word_embeddings.weight` has shape [99, 32]"),
     ("truncated", "model.safetensors is corrupt or not a safetensors file"),
     ("huge-hidden-size", "config.json describes a model too big for this page"),
     ("nan-weight", "model.safetensors is damaged: tensor `encoder.layer.2.output.dense.weight` holds NaN at index 0"),
     ("mismatched-tokenizer", "tokenizer.json has 30522 tokens but config.json says the model knows 99"),
     ("pytorch-only", "Attend reads safetensors weights only"),
+    ("wrong-sha256", "model.safetensors does not match the sha256 that manifest.json gives for it"),
 ];

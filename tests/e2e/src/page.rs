@@ -76,8 +76,19 @@ pub fn confirm_other_host(browser: &Browser, model_url: &str) -> Result<()> {
 /// Opens `bench.html` under `base_url` and waits for `window.attendReady`;
 /// returns what the page says it loaded.
 pub fn open_bench_page(browser: &Browser, base_url: &str) -> Result<String> {
+    open_bench_page_with(browser, base_url, "")
+}
+
+/// [`open_bench_page`] with a query (`build=attend-worker&weights=…`, see
+/// static/bench.js).
+pub fn open_bench_page_with(browser: &Browser, base_url: &str, query: &str) -> Result<String> {
     browser.set_script_timeout(Duration::from_secs(600))?;
-    browser.goto(&format!("{base_url}bench.html"))?;
+    let query = if query.is_empty() {
+        String::new()
+    } else {
+        format!("?{query}")
+    };
+    browser.goto(&format!("{base_url}bench.html{query}"))?;
     let loaded = browser.execute_async(
         "const done = arguments[arguments.length - 1];
          window.attendReady.then((what) => done({ ok: what }), (e) => done({ error: String(e) }));",

@@ -159,15 +159,19 @@ fn answer(stream: TcpStream, dist: &Path) -> std::io::Result<()> {
     // the browser reports a network failure instead of "not found", and a
     // page loading a model from this origin cannot tell a missing optional
     // file (manifest.json) from a dead server.
-    let common = "Access-Control-Allow-Origin: *\r\nConnection: close\r\n";
+    // ETag is exposed, as hubs expose it, so pages on other origins can
+    // revalidate what they stored.
+    let common = "Access-Control-Allow-Origin: *\r\nAccess-Control-Expose-Headers: ETag\r\nConnection: close\r\n";
     let file = resolve(dist, target).and_then(|p| File::open(&p).ok().map(|f| (p, f)));
     match (method, file) {
         ("GET" | "HEAD", Some((path, mut file))) => {
-            let bytes = file.metadata()?.len();
+            let metadata = file.metadata()?;
+            let bytes = metadata.len();
             write!(
                 out,
-                "HTTP/1.1 200 OK\r\nContent-Type: {}\r\nContent-Length: {bytes}\r\nCache-Control: no-cache\r\n{common}\r\n",
-                content_type(&path)
+                "HTTP/1.1 200 OK\r\nContent-Type: {}\r\nContent-Length: {bytes}\r\nCache-Control: no-cache\r\nETag: {}\r\n{common}\r\n",
+                content_type(&path),
+                etag(&metadata)
             )?;
             // Streamed from disk: a 400 MB model is not read into memory.
             if method == "GET" {
@@ -186,6 +190,17 @@ fn answer(stream: TcpStream, dist: &Path) -> std::io::Result<()> {
     }
     let stream = out.into_inner().map_err(|e| e.into_error())?;
     stream.shutdown(Shutdown::Write)
+}
+
+/// A tag that changes whenever the file does (its length and modification
+/// time), as static hosts make theirs.
+fn etag(metadata: &std::fs::Metadata) -> String {
+    let modified_ns = metadata
+        .modified()
+        .ok()
+        .and_then(|t| t.duration_since(std::time::UNIX_EPOCH).ok())
+        .map_or(0, |d| d.as_nanos());
+    format!("\"{:x}-{modified_ns:x}\"", metadata.len())
 }
 
 /// Maps a request path to a file under `dist`, refusing anything that would

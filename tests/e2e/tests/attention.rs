@@ -60,7 +60,11 @@ fn compare_with_fixture(
         let want = golden["attentions"][layer][head][q][k]
             .as_f64()
             .context("fixture value")?;
-        worst = worst.max((v - want).abs());
+        let dev = (v - want).abs();
+        if !dev.is_finite() {
+            bail!("cell ({q}, {k}) shows {v}, the reference is {want}");
+        }
+        worst = worst.max(dev);
     }
     Ok(worst)
 }
@@ -82,6 +86,13 @@ fn typed_sentences_match_the_reference_attentions() -> Result<()> {
         let worst = compare_with_fixture(&browser, &golden, layer, head)?;
         eprintln!("{name} layer {layer} head {head}: max |Δ| = {worst:.2e}");
         assert!(worst < 1e-4, "{name}: max |Δ| {worst}");
+        // Chromium validates relaxed SIMD, so the worker runs that build.
+        let kernel = browser.attr(&browser.find(&testid("backend-line"))?, "data-cpu-kernel")?;
+        assert_eq!(
+            kernel.as_deref(),
+            Some("WebAssembly relaxed SIMD (fused multiply-add)"),
+            "the worker build the page chose"
+        );
     }
     browser.screenshot(&screenshot_dir().join("attention-table.png"))?;
     browser.assert_no_console_errors()

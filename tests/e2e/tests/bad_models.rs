@@ -1,6 +1,7 @@
 //! Broken checkpoints opened by `model=` links, each from another origin:
 //! wrong shapes, a truncated download, a config with `hidden_size` 10⁶, a NaN
-//! weight, a tokenizer of another model, only a `pytorch_model.bin`. Each
+//! weight, a tokenizer of another model, only a `pytorch_model.bin`, weights
+//! whose sha256 is not the one their manifest gives. Each
 //! ends in its own readable sentence (never a dead worker), and the default
 //! model still loads and answers afterwards in the same page.
 

@@ -248,6 +248,13 @@ fn the_tokenizer_shows_pieces_ids_pairs_and_truncation_as_you_type() -> Result<(
         facts.contains("too long") && facts.contains("512"),
         "{facts}"
     );
+    // Only the tokenizer ran: the badge has no forward pass to report.
+    ensure!(
+        browser
+            .find_all(&testid("tokens-model-backend"))?
+            .is_empty(),
+        "the tokenizer lesson ran the model"
+    );
     browser.assert_no_console_errors()?;
 
     let phone = Browser::start(360, 740)?;

@@ -170,6 +170,25 @@ fn after_one_visit_the_app_and_its_model_work_with_the_server_gone() -> Result<(
     let weights =
         std::fs::metadata(dist()?.join("models/all-MiniLM-L6-v2/model.f16.safetensors"))?.len();
     wait_stored_whole(&browser, weights)?;
+    // The version keeps the one build of the model's WebAssembly that this
+    // browser runs (Chromium: relaxed SIMD), not both.
+    let kept = browser.execute_async(
+        "const done = arguments[arguments.length - 1];
+         (async () => {
+           const names = (await caches.keys()).filter((n) => n.startsWith('attend-app-'));
+           const cache = await caches.open(names[0]);
+           return (await cache.keys()).map((r) => new URL(r.url).pathname.split('/').pop());
+         })().then(done, (e) => done([String(e)]));",
+        vec![],
+    )?;
+    let kept: Vec<&str> = kept
+        .as_array()
+        .map(|a| a.iter().filter_map(|v| v.as_str()).collect())
+        .unwrap_or_default();
+    ensure!(
+        kept.contains(&"attend-worker-relaxed_bg.wasm") && !kept.contains(&"attend-worker_bg.wasm"),
+        "the app cache holds {kept:?}"
+    );
 
     server.stop()?;
     // Really gone: a request past the service worker fails.

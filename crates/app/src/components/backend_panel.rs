@@ -58,10 +58,11 @@ fn gpu_slug(state: &GpuState) -> &'static str {
     }
 }
 
-/// "WebGPU (adapter)" or "CPU", for the last result.
-pub fn backend_name(backend: Backend, status: &BackendStatus) -> String {
+/// "WebGPU on (adapter)" or "CPU (its kernel)", for the last result.
+pub fn backend_name(backend: Backend, status: &BackendStatus, cpu_kernel: &str) -> String {
     match (backend, &status.gpu) {
         (Backend::Gpu, GpuState::Ready { adapter }) => format!("WebGPU on {}", adapter.name),
+        (Backend::Cpu, _) if !cpu_kernel.is_empty() => format!("CPU ({cpu_kernel})"),
         (backend, _) => backend_label(backend).into(),
     }
 }
@@ -76,6 +77,7 @@ pub fn BackendPanel() -> impl IntoView {
                 r.meta.backend,
                 r.meta.forward_ms,
                 r.meta.backend_notice.clone(),
+                r.meta.cpu_kernel.clone(),
             )
         })
     };
@@ -100,12 +102,13 @@ pub fn BackendPanel() -> impl IntoView {
     view! {
         <section class="backend-panel" data-testid="backend-panel" aria-live="polite">
             <p class="backend-line" data-testid="backend-line"
-                data-backend=move || last().map_or("none", |(b, _, _)| b.slug())
+                data-backend=move || last().map_or("none", |(b, ..)| b.slug())
+                data-cpu-kernel=move || last().map(|(.., kernel)| kernel)
                 data-gpu=move || store.backend_status.with(|s| gpu_slug(&s.gpu))>
                 {move || match last() {
-                    Some((backend, forward_ms, _)) => format!(
+                    Some((backend, forward_ms, _, kernel)) => format!(
                         "Last run: {} — forward pass {:.0} ms.",
-                        store.backend_status.with(|s| backend_name(backend, s)),
+                        store.backend_status.with(|s| backend_name(backend, s, &kernel)),
                         forward_ms
                     ),
                     None => "No run yet.".to_string(),
@@ -120,7 +123,7 @@ pub fn BackendPanel() -> impl IntoView {
                 </select>
             </label>
             // The run's own notice, unless it is the one already shown below.
-            {move || last().and_then(|(_, _, notice)| notice)
+            {move || last().and_then(|(_, _, notice, _)| notice)
                 .filter(|n| store.backend_notice.with(|b| b.as_ref() != Some(n)))
                 .map(|n| view! {
                 <p class="notice" data-testid="backend-run-notice">{n}</p>
@@ -216,9 +219,13 @@ mod tests {
             ..BackendStatus::default()
         };
         assert_eq!(
-            backend_name(Backend::Gpu, &status),
+            backend_name(Backend::Gpu, &status, "WebAssembly SIMD"),
             "WebGPU on google swiftshader"
         );
-        assert_eq!(backend_name(Backend::Cpu, &status), "CPU");
+        assert_eq!(backend_name(Backend::Cpu, &status, ""), "CPU");
+        assert_eq!(
+            backend_name(Backend::Cpu, &status, "WebAssembly SIMD"),
+            "CPU (WebAssembly SIMD)"
+        );
     }
 }

@@ -32,7 +32,7 @@ pub fn ModelBadge(testid: &'static str, what: &'static str) -> impl IntoView {
                 ModelStatus::Ready(info) => view! {
                     <span>{format!("Using {} ({} layers × {} heads, width {}).", info.name, info.layers, info.heads, info.hidden_size)}</span>
                     {move || store.latest().map(|r| {
-                        let on = store.backend_status.with(|s| crate::components::backend_panel::backend_name(r.meta.backend, s));
+                        let on = store.backend_status.with(|s| crate::components::backend_panel::backend_name(r.meta.backend, s, ""));
                         view! { <span data-testid=format!("{testid}-backend")>{format!(" Last run: {on}, {:.0} ms.", r.meta.forward_ms)}</span> }
                     })}
                 }.into_any(),

@@ -2,6 +2,7 @@
 //! the whole app, so moving between sections never reloads the weights.
 
 use super::model_consent::ModelConsent;
+use super::token_lists::TokenLists;
 use attend_runtime::client::{AttentionResult, ClientEvent, ModelClient, PositionCosines};
 pub use attend_runtime::fetch::FileProgress;
 use attend_runtime::protocol::{BackendChoice, BackendStatus, GpuState, ModelInfo, TokenizerKind};
@@ -91,8 +92,12 @@ pub struct ModelStore {
     pub stored: RwSignal<u32>,
     /// Why the loaded model's files could not all be stored, if so.
     pub not_stored: RwSignal<Option<String>>,
+    /// The loaded model's stored copy was out of date on its host.
+    pub stored_copy_changed: RwSignal<Option<String>>,
     /// Worker restarts since the last answer (see `WorkerError`).
     restarts: StoredValue<u32>,
+    /// Inputs' tokens without a forward pass (the tokenizer lesson).
+    pub tokens: TokenLists,
     /// The loaded model's position cosines, once asked for.
     positions: RwSignal<Option<Rc<PositionCosines>>, LocalStorage>,
     /// They were asked for since the model loaded (they are asked once).
@@ -123,9 +128,11 @@ impl ModelStore {
             consent: ModelConsent::new(),
             stored: RwSignal::new(0),
             not_stored: RwSignal::new(None),
+            stored_copy_changed: RwSignal::new(None),
             restarts: StoredValue::new(0),
             positions: RwSignal::new_local(None),
             positions_asked: StoredValue::new(false),
+            tokens: TokenLists::new(),
         }
     }
 
@@ -181,6 +188,7 @@ impl ModelStore {
             }
             ClientEvent::Loaded(info) => {
                 self.results.set(Vec::new());
+                self.tokens.clear();
                 self.positions.set(None);
                 self.positions_asked.set_value(false);
                 self.requested.set_value(None);
@@ -247,6 +255,12 @@ impl ModelStore {
                 self.not_stored.set(not_stored);
                 self.stored.update(|n| *n += 1);
             }
+            ClientEvent::Tokenized(answer) => self.tokens.receive(answer),
+            ClientEvent::StoredCopyChanged(message) => {
+                self.stored_copy_changed.set(Some(message));
+                // The list of stored models lost this one.
+                self.stored.update(|n| *n += 1);
+            }
             ClientEvent::Backend(status) => {
                 if let Some(notice) = status.notice.clone() {
                     self.backend_notice.set(Some(notice));
@@ -308,6 +322,7 @@ impl ModelStore {
         self.last_request.set_value(Some(request.clone()));
         self.status.set(ModelStatus::Loading(Vec::new()));
         self.not_stored.set(None);
+        self.stored_copy_changed.set(None);
         let client = match self.client() {
             Ok(client) => client,
             Err(error) => {
@@ -419,6 +434,16 @@ impl ModelStore {
             }
         }
         table
+    }
+
+    /// Asks the worker for this input's tokens only (see [`TokenLists`]).
+    pub fn request_tokens(&self, text: &str, pair: Option<&str>) {
+        if !self.is_ready() || !self.tokens.should_ask(text, pair) {
+            return;
+        }
+        if let Some(client) = self.client.get_value() {
+            client.tokenize(text.to_string(), pair.map(str::to_string));
+        }
     }
 
     /// Asks the worker for this input unless it is cached or already asked.

@@ -32,6 +32,7 @@ pub(crate) mod weights;
 
 pub use config::{BertConfig, HiddenAct};
 pub use error::BertError;
+pub use matmul::cpu_kernel_name;
 pub use memory::{format_bytes, MemoryEstimate};
 pub use model::BertModel;
 pub use output::{BertOutput, ForwardOutput, NdArray, Qkv};

@@ -2,7 +2,7 @@
 
 use super::result::{AttentionResult, PositionCosines};
 use crate::error::RuntimeError;
-use crate::protocol::{BackendStatus, ModelInfo, PROTOCOL_VERSION};
+use crate::protocol::{BackendStatus, ModelInfo, TokenList, PROTOCOL_VERSION};
 use std::rc::Rc;
 
 /// What the client reports to the UI.
@@ -35,6 +35,20 @@ pub enum ClientEvent {
     /// The loaded model's files were stored for offline use, or the
     /// sentence saying which could not be.
     Stored { not_stored: Option<String> },
+    /// The tokens of one input (see [`super::ModelClient::tokenize`]).
+    Tokenized(Rc<Tokenized>),
+    /// The stored copy of the loaded model is out of date on its host and
+    /// was removed (the sentence says so, and that a reload gets the new one).
+    StoredCopyChanged(String),
+}
+
+/// One input's tokens under the loaded model's tokenizer, or why there are
+/// none.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Tokenized {
+    pub text: String,
+    pub pair: Option<String>,
+    pub outcome: Result<TokenList, String>,
 }
 
 /// The sentence for a worker `error` event.

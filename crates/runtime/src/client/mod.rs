@@ -20,7 +20,7 @@ mod result;
 mod watch;
 mod watchdog;
 
-pub use events::{worker_error_message, ClientEvent};
+pub use events::{worker_error_message, ClientEvent, Tokenized};
 pub use queue::{RequestQueue, RunRequest};
 pub use result::{example_meta, AttentionResult, PositionCosines, QkvArrays};
 pub use watchdog::{run_allowance_ms, token_bound, Stall, Watchdog, LOAD_SILENCE_MS};
@@ -198,6 +198,15 @@ impl ModelClient {
     /// [`ClientEvent::Positions`]; nothing before a model is loaded).
     pub fn request_positions(&self) {
         let header = wire::encode(&ToWorker::Positions);
+        if let Err(why) = self.inner.post(&wire::pack(&header, &[])) {
+            web_sys::console::error_1(&format!("Attend: {why}").into());
+        }
+    }
+
+    /// Asks for the tokens of `text` (and `pair`) only, answered with
+    /// [`ClientEvent::Tokenized`]. Cheap: no queue, no forward pass.
+    pub fn tokenize(&self, text: String, pair: Option<String>) {
+        let header = wire::encode(&ToWorker::Tokenize { text, pair });
         if let Err(why) = self.inner.post(&wire::pack(&header, &[])) {
             web_sys::console::error_1(&format!("Attend: {why}").into());
         }
@@ -455,6 +464,18 @@ impl Inner {
             }
             FromWorker::Backend { status } => self.emit(ClientEvent::Backend(status)),
             FromWorker::Stored { not_stored } => self.emit(ClientEvent::Stored { not_stored }),
+            FromWorker::Tokenized {
+                text,
+                pair,
+                outcome,
+            } => self.emit(ClientEvent::Tokenized(std::rc::Rc::new(Tokenized {
+                text,
+                pair,
+                outcome,
+            }))),
+            FromWorker::StoredCopyChanged { message } => {
+                self.emit(ClientEvent::StoredCopyChanged(message))
+            }
             FromWorker::Positions {
                 model,
                 positions,

@@ -209,6 +209,7 @@ pub fn example_meta(tokens: usize, layers: usize, heads: usize) -> RunMeta {
         qkv: None,
         head_summary: Default::default(),
         worker_memory_bytes: 0.0,
+        cpu_kernel: String::new(),
     }
 }
 

@@ -6,14 +6,17 @@
 //! naming the default weights and every file's size. Every failure becomes
 //! one sentence that names the file at fault.
 
-use super::fetch::{self, FetchError, Fetched, ModelCache, Watch};
+use super::fetch::{self, FetchError, ModelCache, Watch};
 use super::protocol::{ModelInfo, TokenizerKind};
 use attend_core::Bert;
 use std::rc::Rc;
 
 mod parse;
+mod session;
 
+use crate::revalidate::{StoredCopy, Validator};
 use parse::weights_not_found;
+use session::Session;
 
 pub use parse::{
     build_bert, describe_error, model_info, name_from_base, parse_config, parse_tokenizer,
@@ -58,6 +61,9 @@ pub struct Loaded {
     /// The raw files again, when the caller asked to keep them (the worker
     /// uploads them to the GPU after answering).
     pub bytes: Option<ModelBytes>,
+    /// The files read from the browser's copy, for the worker to
+    /// revalidate with their host once the model answers.
+    pub stored_copies: Vec<StoredCopy>,
 }
 
 /// `config.json` and the weights file as fetched or picked, shared with
@@ -72,7 +78,7 @@ pub struct ModelBytes {
 #[derive(Default)]
 pub struct CacheWrites {
     cache: Option<ModelCache>,
-    files: Vec<(String, Rc<Vec<u8>>)>,
+    files: Vec<(String, Rc<Vec<u8>>, Validator)>,
 }
 
 impl CacheWrites {
@@ -83,8 +89,8 @@ impl CacheWrites {
         let cache = self.cache?;
         let mut failed = Vec::new();
         let mut first_reason = None;
-        for (url, bytes) in &self.files {
-            if let Err(why) = cache.put(url, bytes).await {
+        for (url, bytes, validator) in &self.files {
+            if let Err(why) = cache.put(url, bytes, validator).await {
                 failed.push(url.rsplit('/').next().unwrap_or(url).to_string());
                 first_reason.get_or_insert(why);
             }
@@ -103,88 +109,6 @@ pub fn not_stored_message(files: &[String], why: &str) -> String {
     )
 }
 
-/// The files of one load from a base URL, and where each came from.
-struct Session<'a> {
-    base: &'a str,
-    cache: Option<ModelCache>,
-    watch: &'a Watch<'a>,
-    manifest: Manifest,
-    /// (url, came from the cache) of every file read so far.
-    fetched: Vec<(String, bool)>,
-}
-
-impl Session<'_> {
-    async fn get(&mut self, file: &str) -> Result<Vec<u8>, FetchError> {
-        let url = fetch::join(self.base, file);
-        let expected = self.manifest.size_of(file);
-        let Fetched { bytes, from_cache } =
-            fetch::fetch_cached(self.cache.as_ref(), &url, file, expected, self.watch).await?;
-        self.fetched.push((url, from_cache));
-        Ok(bytes)
-    }
-
-    /// The first of `files` that exists: every cached copy is tried before
-    /// the network, so an offline visit finds whichever was stored.
-    async fn get_first(&mut self, files: &[&str]) -> Result<(usize, Vec<u8>), FetchError> {
-        if let Some(cache) = &self.cache {
-            for (i, file) in files.iter().enumerate() {
-                let url = fetch::join(self.base, file);
-                let expected = self.manifest.size_of(file);
-                if let Some(bytes) = cache.get(&url, file, expected, self.watch).await? {
-                    self.fetched.push((url, true));
-                    return Ok((i, bytes));
-                }
-            }
-        }
-        let mut last = FetchError::Failed("no file to fetch".into());
-        for (i, file) in files.iter().enumerate() {
-            let url = fetch::join(self.base, file);
-            let expected = self.manifest.size_of(file);
-            match fetch::download(&url, file, expected, self.watch).await {
-                Ok(bytes) => {
-                    self.fetched.push((url, false));
-                    return Ok((i, bytes));
-                }
-                Err(e) if e.is_not_found() => last = e,
-                Err(e) => return Err(e),
-            }
-        }
-        Err(last)
-    }
-
-    /// Whether `file` was downloaded from the network in this load.
-    fn downloaded(&self, file: &str) -> bool {
-        let url = fetch::join(self.base, file);
-        self.fetched.iter().any(|(u, cached)| *u == url && !cached)
-    }
-
-    /// After a failure: drops every cached copy this load used, so Retry
-    /// downloads fresh ones. Says whether there were any.
-    async fn forget_cached(&self) -> bool {
-        let Some(cache) = &self.cache else {
-            return false;
-        };
-        let mut any = false;
-        for (url, from_cache) in &self.fetched {
-            if *from_cache {
-                cache.delete(url).await;
-                any = true;
-            }
-        }
-        any
-    }
-
-    async fn fail(&self, message: String) -> LoadError {
-        if self.forget_cached().await {
-            LoadError::Failed(format!(
-                "{message} (the stored copy was removed; Retry downloads it again)"
-            ))
-        } else {
-            LoadError::Failed(message)
-        }
-    }
-}
-
 /// Loads the model at `base`: `weights` names the weights file, or (None)
 /// the manifest's `default_weights`, or [`DEFAULT_WEIGHTS`].
 /// With `keep_bytes`, [`Loaded::bytes`] holds config and weights.
@@ -195,13 +119,7 @@ pub async fn load_url(
     keep_bytes: bool,
 ) -> Result<Loaded, LoadError> {
     let started = js_sys::Date::now();
-    let mut session = Session {
-        base,
-        cache: ModelCache::open().await,
-        watch,
-        manifest: Manifest::default(),
-        fetched: Vec::new(),
-    };
+    let mut session = Session::open(base, watch).await;
     let manifest = match session.get("manifest.json").await {
         Ok(bytes) => match Manifest::parse(&bytes) {
             Ok(manifest) => {
@@ -277,9 +195,12 @@ pub async fn load_url(
     ];
     let files = candidates
         .into_iter()
-        .filter(|(file, _)| session.downloaded(file))
-        .filter_map(|(file, bytes)| Some((fetch::join(base, file), bytes?)))
+        .filter_map(|(file, bytes)| {
+            let validator = session.downloaded(file)?.clone();
+            Some((fetch::join(base, file), bytes?, validator))
+        })
         .collect();
+    let stored_copies = session.stored_copies();
     Ok(Loaded {
         bert,
         info,
@@ -288,6 +209,7 @@ pub async fn load_url(
             files,
         },
         bytes,
+        stored_copies,
     })
 }
 
@@ -313,6 +235,7 @@ pub fn load_files(
             config: Rc::new(config.to_vec()),
             weights: Rc::new(weights.to_vec()),
         }),
+        stored_copies: Vec::new(),
     })
 }
 

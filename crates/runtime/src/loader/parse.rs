@@ -14,6 +14,8 @@ pub struct Manifest {
     pub default_weights: Option<String>,
     /// (file name, size in bytes) for each file the manifest lists.
     pub sizes: Vec<(String, u64)>,
+    /// (file name, sha256 in lowercase hex) for each file that has one.
+    pub sums: Vec<(String, String)>,
 }
 
 impl Manifest {
@@ -39,11 +41,32 @@ impl Manifest {
                     .collect()
             })
             .unwrap_or_default();
+        let sums = value["files"]
+            .as_array()
+            .map(|files| {
+                files
+                    .iter()
+                    .filter_map(|f| {
+                        let sum = crate::digest::parse_sha256(f["sha256"].as_str()?)?;
+                        Some((f["name"].as_str()?.to_string(), sum))
+                    })
+                    .collect()
+            })
+            .unwrap_or_default();
         Ok(Manifest {
             name: text("name"),
             default_weights: text("default_weights"),
             sizes,
+            sums,
         })
+    }
+
+    /// The sha256 the manifest gives for `file`.
+    pub fn sha256_of(&self, file: &str) -> Option<&str> {
+        self.sums
+            .iter()
+            .find(|(n, _)| n == file)
+            .map(|(_, s)| s.as_str())
     }
 
     /// The size the manifest gives for `file`.
@@ -229,7 +252,19 @@ mod tests {
         assert_eq!(m.default_weights.as_deref(), Some("model.f16.safetensors"));
         assert_eq!(m.size_of("config.json"), Some(612));
         assert_eq!(m.size_of("x"), None);
+        assert_eq!(m.sha256_of("config.json"), None);
         assert_eq!(Manifest::parse(b"{}").unwrap(), Manifest::default());
+        let sum = "ab".repeat(32);
+        let m = Manifest::parse(
+            format!(
+                r#"{{"files":[{{"name":"a","sha256":"{}"}},{{"name":"b","sha256":"12"}}]}}"#,
+                sum.to_uppercase()
+            )
+            .as_bytes(),
+        )
+        .unwrap();
+        assert_eq!(m.sha256_of("a"), Some(sum.as_str()), "read in lowercase");
+        assert_eq!(m.sha256_of("b"), None, "not a sha256: no check");
         assert!(Manifest::parse(b"[1]")
             .unwrap_err()
             .contains("manifest.json"));

@@ -178,6 +178,7 @@ fn on_message(data: &JsValue) {
             choice: backend,
         })),
         ToWorker::Positions => post_positions(),
+        ToWorker::Tokenize { text, pair } => post_tokens(text, pair),
         ToWorker::SimulateGpuLoss => {
             let notice = if gpu_worker::simulate_loss() {
                 "The GPU device was destroyed on request; the next run will find it lost and switch to the CPU."
@@ -207,6 +208,30 @@ fn post_positions() {
             hidden,
         },
         &[buffer.as_ref()],
+    );
+}
+
+/// The loaded model's tokens for one input.
+fn post_tokens(text: String, pair: Option<String>) {
+    let outcome = match with_state(|s| s.bert.clone()) {
+        None => Err("no model is loaded yet".to_string()),
+        Some(bert) => bert
+            .encode(&text, pair.as_deref(), None)
+            .map(|enc| crate::protocol::TokenList {
+                tokens: enc.tokens,
+                token_ids: enc.input_ids,
+                token_type_ids: enc.token_type_ids,
+                truncated: enc.truncated,
+            })
+            .map_err(|e| e.to_string()),
+    };
+    post(
+        &FromWorker::Tokenized {
+            text,
+            pair,
+            outcome,
+        },
+        &[],
     );
 }
 
@@ -293,6 +318,7 @@ async fn install(loaded: Loaded) {
         info,
         cache_writes,
         bytes,
+        stored_copies,
     } = loaded;
     let bert = Rc::new(bert);
     with_state(|s| {
@@ -310,6 +336,9 @@ async fn install(loaded: Loaded) {
     post_status(None);
     let not_stored = cache_writes.commit().await;
     post(&FromWorker::Stored { not_stored }, &[]);
+    if !stored_copies.is_empty() {
+        wasm_bindgen_futures::spawn_local(revalidate(stored_copies));
+    }
     if let Some(bytes) = bytes {
         gpu_worker::start(gpu_generation, &bytes.config, &bytes.weights, &bert.model).await;
     }
@@ -317,6 +346,26 @@ async fn install(loaded: Loaded) {
         post_status(None);
         calibrate_last_run().await;
     }
+}
+
+/// Asks the host whether the stored files this load used are still its
+/// current version; if not, removes them and tells the page.
+async fn revalidate(copies: Vec<crate::revalidate::StoredCopy>) {
+    let changed = crate::revalidate::changed_files(&copies).await;
+    if changed.is_empty() {
+        return;
+    }
+    if let Some(cache) = crate::fetch::ModelCache::open().await {
+        for copy in &copies {
+            cache.delete(&copy.url).await;
+        }
+    }
+    post(
+        &FromWorker::StoredCopyChanged {
+            message: crate::revalidate::changed_message(&changed),
+        },
+        &[],
+    );
 }
 
 /// Milliseconds from the worker's high-resolution clock.

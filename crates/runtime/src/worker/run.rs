@@ -262,6 +262,7 @@ fn post_result(request_id: u64, ran: Ran, notice: Option<String>, qkv: Option<at
         qkv: qkv_meta,
         head_summary,
         worker_memory_bytes: crate::bench::memory_bytes(),
+        cpu_kernel: attend_core::cpu_kernel_name().to_string(),
     };
     let refs: Vec<&wasm_bindgen::JsValue> = buffers.iter().map(|b| b.as_ref()).collect();
     post(&FromWorker::Result { request_id, meta }, &refs);

@@ -38,6 +38,12 @@ pub fn ModelPanel() -> impl IntoView {
             {move || store.not_stored.get().map(|why| view! {
                 <p class="notice" role="status" data-testid="model-not-stored">{why}</p>
             })}
+            {move || store.stored_copy_changed.get().map(|why| view! {
+                <div class="notice warn" role="status" data-testid="model-changed">
+                    <p>{why}</p>
+                    <button data-testid="model-reload" on:click=move |_| store.retry()>"Reload the model"</button>
+                </div>
+            })}
             <details class="model-picker">
                 <summary>"Use another model"</summary>
                 <ModelPicker />

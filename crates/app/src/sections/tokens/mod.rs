@@ -13,7 +13,8 @@ use crate::platform::route::Route;
 use crate::platform::section_state::{Notices, SectionState};
 use crate::state::model_store::ModelStore;
 use attend_charts::{draw_bars, BarSpec};
-use attend_runtime::client::AttentionResult;
+use attend_runtime::client::Tokenized;
+use attend_runtime::protocol::TokenList;
 use leptos::prelude::*;
 use state::{count, words_of, PieceKind, TokensState, DEFAULT_PAIR};
 use std::rc::Rc;
@@ -23,19 +24,23 @@ pub fn TokensSection() -> impl IntoView {
     let section = SectionState::<TokensState>::from_url();
     let (state, notices) = (section.state, section.notices);
     let store = ModelStore::get();
+    // Tokens only: no forward pass, so a 512-token paste answers at once.
     Effect::new(move |_| {
         let s = state.get();
-        if store.is_ready() {
-            store.request(&s.input(), s.pair.as_deref());
-        }
+        store.request_tokens(&s.input(), s.pair.as_deref());
     });
-    // The result for this input, or the last one this section showed while
-    // it is computed (so the strip does not flash empty between keystrokes).
-    let last = RwSignal::new_local(None::<Rc<AttentionResult>>);
+    // The tokens of this input, or the last ones this section showed while
+    // they are on their way (so the strip does not flash empty between
+    // keystrokes).
+    let last = RwSignal::new_local(None::<Rc<Tokenized>>);
+    let error = RwSignal::new(None::<String>);
     Effect::new(move |_| {
         let s = state.get();
-        if let Some(r) = store.result_for(&s.input(), s.pair.as_deref()) {
-            last.set(Some(r));
+        if let Some(answer) = store.tokens.get(&s.input(), s.pair.as_deref()) {
+            error.set(answer.outcome.as_ref().err().cloned());
+            if answer.outcome.is_ok() {
+                last.set(Some(answer));
+            }
         }
     });
     let shown = move || last.get();
@@ -84,6 +89,11 @@ pub fn TokensSection() -> impl IntoView {
                 }>"Reset"</button>
             </div>
             <Notices notices=notices testid="tokens-notices" />
+            {move || error.get().map(|why| view! {
+                <p class="notice error" role="alert" data-testid="tokens-error">
+                    {format!("This input could not be tokenized: {why}")}
+                </p>
+            })}
             <p data-testid="tokens-facts" aria-live="polite">
                 {move || facts(shown().as_deref(), store.info().map(|i| i.max_tokens))}
             </p>
@@ -100,7 +110,7 @@ pub fn TokensSection() -> impl IntoView {
                 caption="How many pieces each word took: common words are one piece, rare ones several."
                 draw=move |area| {
                     let r = shown().ok_or("Load the model to see its pieces.")?;
-                    let words = words_of(&r.meta.tokens);
+                    let words = words_of(&list(&r).tokens);
                     // A long paste would make bars too thin to read.
                     let shown_words = &words[..words.len().min(40)];
                     let mut spec = BarSpec::new(
@@ -126,10 +136,21 @@ pub fn TokensSection() -> impl IntoView {
     }
 }
 
+/// The tokens of an answer that has them (the others are never shown).
+fn list(answer: &Tokenized) -> &TokenList {
+    static NONE: TokenList = TokenList {
+        tokens: Vec::new(),
+        token_ids: Vec::new(),
+        token_type_ids: Vec::new(),
+        truncated: 0,
+    };
+    answer.outcome.as_ref().unwrap_or(&NONE)
+}
+
 /// One chip per piece: the piece, its id, and its sentence (by colour and
 /// in the tooltip). Text goes in as text, never as HTML.
-fn strip(r: &AttentionResult) -> impl IntoView {
-    let meta = &r.meta;
+fn strip(r: &Tokenized) -> impl IntoView {
+    let meta = list(r);
     meta.tokens
         .iter()
         .enumerate()
@@ -169,11 +190,12 @@ fn kind_note(kind: PieceKind) -> &'static str {
     }
 }
 
-fn facts(r: Option<&AttentionResult>, max_tokens: Option<usize>) -> String {
+fn facts(r: Option<&Tokenized>, max_tokens: Option<usize>) -> String {
     let Some(r) = r else {
         return String::new();
     };
-    let c = count(&r.meta.tokens);
+    let meta = list(r);
+    let c = count(&meta.tokens);
     let mut out = format!(
         "{} tokens: {} words ({} of them in more than one piece, {} “##” continuations), {} unknown, {} special.",
         c.tokens, c.words, c.split_words, c.continuations, c.unknown, c.special
@@ -181,32 +203,33 @@ fn facts(r: Option<&AttentionResult>, max_tokens: Option<usize>) -> String {
     if let Some(max) = max_tokens {
         out.push_str(&format!(" This model reads at most {max} tokens."));
     }
-    if r.meta.truncated > 0 {
+    if meta.truncated > 0 {
         out.push_str(&format!(
             " The input was too long: the last {} pieces were dropped (from the longer sentence first) so that it fits.",
-            r.meta.truncated
+            meta.truncated
         ));
     }
     out
 }
 
-fn summary(r: Option<&AttentionResult>, max_tokens: Option<usize>) -> String {
+fn summary(r: Option<&Tokenized>, max_tokens: Option<usize>) -> String {
     let Some(r) = r else {
         return "{}".into();
     };
-    let c = count(&r.meta.tokens);
+    let meta = list(r);
+    let c = count(&meta.tokens);
     serde_json::json!({
         "text": r.text,
         "pair": r.pair,
-        "tokens": r.meta.tokens,
-        "ids": r.meta.token_ids,
-        "type_ids": r.meta.token_type_ids,
-        "truncated": r.meta.truncated,
+        "tokens": meta.tokens,
+        "ids": meta.token_ids,
+        "type_ids": meta.token_type_ids,
+        "truncated": meta.truncated,
         "max_tokens": max_tokens,
         "words": c.words,
         "unknown": c.unknown,
         "continuations": c.continuations,
-        "pieces_per_word": words_of(&r.meta.tokens).iter().map(|w| w.pieces).collect::<Vec<_>>(),
+        "pieces_per_word": words_of(&meta.tokens).iter().map(|w| w.pieces).collect::<Vec<_>>(),
     })
     .to_string()
 }

@@ -8,9 +8,11 @@
 //! and `R` rows of `A` through it; the outer loops walk panels and depth
 //! blocks of [`KC`] so the panel in use stays in L1.
 //!
-//! Micro-kernels: WebAssembly `simd128` (`f32x4` multiply and add, no
-//! relaxed-simd), AVX2 + FMA on x86-64 (chosen at run time), and a portable
-//! one that everything else, and the tests, can use.
+//! Micro-kernels: WebAssembly `simd128` (`f32x4` multiply and add), the same
+//! with relaxed SIMD's fused multiply-add (feature `relaxed-simd`: a separate
+//! build, since a module with those instructions does not load where the
+//! browser lacks them), AVX2 + FMA on x86-64 (chosen at run time), and a
+//! portable one that everything else, and the tests, can use.
 //!
 //! Why not candle's matmul: it goes through the `gemm` crate (whose simd128
 //! kernels candle does enable), which packs both operands again on every
@@ -27,8 +29,31 @@ mod tiles;
 #[cfg(target_arch = "x86_64")]
 use tiles::avx2;
 #[cfg(all(target_arch = "wasm32", target_feature = "simd128"))]
-use tiles::simd128;
+use tiles::simd128::{self, MulThenAdd};
 use tiles::Portable;
+
+/// The whole product with relaxed SIMD enabled, so the inlined tile code
+/// (and its `f32x4.relaxed_madd`) is compiled for it. Only in builds with
+/// the `relaxed-simd` feature: the page loads such a module only where the
+/// browser validates relaxed SIMD.
+///
+/// # Safety
+/// `job` must be valid, as [`gemm_with`] checks.
+#[cfg(all(
+    target_arch = "wasm32",
+    target_feature = "simd128",
+    feature = "relaxed-simd"
+))]
+#[target_feature(enable = "relaxed-simd")]
+unsafe fn relaxed_gemm(job: &Job) {
+    drive::<simd128::Simd128<simd128::Fused>>(job);
+}
+
+/// The micro-kernel this build runs its products with, for display
+/// ("which variant did the page choose") and benchmark reports.
+pub fn cpu_kernel_name() -> &'static str {
+    Kernel::best().name()
+}
 
 /// Columns per packed panel: the micro-kernel width (two vectors).
 #[cfg(target_arch = "wasm32")]
@@ -136,9 +161,18 @@ pub(crate) enum Kernel {
     /// x86-64 AVX2 with fused multiply-add, detected at run time.
     #[cfg(target_arch = "x86_64")]
     Avx2Fma,
-    /// WebAssembly 128-bit SIMD.
+    /// WebAssembly 128-bit SIMD (in a relaxed-SIMD build, only the tests
+    /// pick it).
     #[cfg(all(target_arch = "wasm32", target_feature = "simd128"))]
+    #[cfg_attr(feature = "relaxed-simd", allow(dead_code))]
     Simd128,
+    /// WebAssembly 128-bit SIMD with relaxed SIMD's fused multiply-add.
+    #[cfg(all(
+        target_arch = "wasm32",
+        target_feature = "simd128",
+        feature = "relaxed-simd"
+    ))]
+    RelaxedSimd,
 }
 
 impl Kernel {
@@ -154,7 +188,19 @@ impl Kernel {
                 Kernel::Portable
             }
         }
-        #[cfg(all(target_arch = "wasm32", target_feature = "simd128"))]
+        #[cfg(all(
+            target_arch = "wasm32",
+            target_feature = "simd128",
+            feature = "relaxed-simd"
+        ))]
+        {
+            Kernel::RelaxedSimd
+        }
+        #[cfg(all(
+            target_arch = "wasm32",
+            target_feature = "simd128",
+            not(feature = "relaxed-simd")
+        ))]
         {
             Kernel::Simd128
         }
@@ -167,11 +213,31 @@ impl Kernel {
         }
     }
 
-    /// Every kernel this machine can run (for tests).
+    /// What the kernel is, as a reader would say it.
+    pub(crate) fn name(self) -> &'static str {
+        match self {
+            Kernel::Portable => "portable (no SIMD)",
+            #[cfg(target_arch = "x86_64")]
+            Kernel::Avx2Fma => "AVX2 + FMA",
+            #[cfg(all(target_arch = "wasm32", target_feature = "simd128"))]
+            Kernel::Simd128 => "WebAssembly SIMD",
+            #[cfg(all(
+                target_arch = "wasm32",
+                target_feature = "simd128",
+                feature = "relaxed-simd"
+            ))]
+            Kernel::RelaxedSimd => "WebAssembly relaxed SIMD (fused multiply-add)",
+        }
+    }
+
+    /// Every kernel this build and machine can run (for tests): the portable
+    /// one, plain simd128 in every wasm build, and the best.
     #[cfg(test)]
     pub(crate) fn available() -> Vec<Kernel> {
         let mut all = vec![Kernel::Portable];
-        if Kernel::best() != Kernel::Portable {
+        #[cfg(all(target_arch = "wasm32", target_feature = "simd128"))]
+        all.push(Kernel::Simd128);
+        if !all.contains(&Kernel::best()) {
             all.push(Kernel::best());
         }
         all
@@ -251,7 +317,13 @@ pub(crate) fn gemm_with(
                 avx2::gemm(&job)
             }
             #[cfg(all(target_arch = "wasm32", target_feature = "simd128"))]
-            Kernel::Simd128 => drive::<simd128::Simd128>(&job),
+            Kernel::Simd128 => drive::<simd128::Simd128<MulThenAdd>>(&job),
+            #[cfg(all(
+                target_arch = "wasm32",
+                target_feature = "simd128",
+                feature = "relaxed-simd"
+            ))]
+            Kernel::RelaxedSimd => relaxed_gemm(&job),
         }
     }
 }

@@ -1,6 +1,7 @@
 //! The micro-kernels: one `R × NR` block of `C` kept in registers while a
 //! packed panel of `B` and `R` rows of `A` stream through it — portable
-//! scalar code, WebAssembly `simd128`, and AVX2 + FMA.
+//! scalar code, WebAssembly `simd128` (with or without relaxed SIMD's fused
+//! multiply-add), and AVX2 + FMA.
 
 use super::{Tile, NR};
 
@@ -49,13 +50,48 @@ pub(super) mod simd128 {
     /// `f32x4` lanes per panel row.
     const V: usize = NR / 4;
 
+    /// How a tile adds `a·b` to an accumulator.
+    pub(in crate::bert::matmul) trait MulAdd {
+        /// `c + a·b`, lane by lane.
+        ///
+        /// # Safety
+        /// The instructions it uses must be enabled where it is inlined.
+        unsafe fn mul_add(a: v128, b: v128, c: v128) -> v128;
+    }
+
+    /// Plain simd128: a multiply, then an add (two roundings).
+    pub(in crate::bert::matmul) struct MulThenAdd;
+
+    impl MulAdd for MulThenAdd {
+        #[inline(always)]
+        unsafe fn mul_add(a: v128, b: v128, c: v128) -> v128 {
+            f32x4_add(c, f32x4_mul(a, b))
+        }
+    }
+
+    /// Relaxed SIMD's `f32x4.relaxed_madd`: one fused instruction where the
+    /// CPU has FMA (the engine may still round twice; either is within the
+    /// kernels' tolerance). Only inlined into [`super::super::relaxed_gemm`],
+    /// which enables the feature.
+    #[cfg(feature = "relaxed-simd")]
+    pub(in crate::bert::matmul) struct Fused;
+
+    #[cfg(feature = "relaxed-simd")]
+    impl MulAdd for Fused {
+        #[inline(always)]
+        unsafe fn mul_add(a: v128, b: v128, c: v128) -> v128 {
+            f32x4_relaxed_madd(a, b, c)
+        }
+    }
+
     /// `4 × 8` tiles: 8 accumulators, 2 panel vectors and a broadcast fit
     /// the 16 vector registers V8 allocates from on x86-64. Measured in V8,
     /// 5 × 8, 6 × 8 and 3 × 12 tiles (which spill) and a k loop unrolled four
-    /// deep were all 25–70% slower.
-    pub(in crate::bert::matmul) struct Simd128;
+    /// deep were all 25–70% slower; with the fused multiply-add, 6 × 8 (which
+    /// would fit without the product's temporary) was still 35% slower.
+    pub(in crate::bert::matmul) struct Simd128<M: MulAdd>(std::marker::PhantomData<M>);
 
-    impl Tile for Simd128 {
+    impl<M: MulAdd> Tile for Simd128<M> {
         const MR: usize = 4;
 
         #[inline(always)]
@@ -83,7 +119,7 @@ pub(super) mod simd128 {
                 for (r, row) in acc.iter_mut().enumerate() {
                     let av = v128_load32_splat(a.add(r * lda + kk) as *const u32);
                     for (x, &bj) in row.iter_mut().zip(&bv) {
-                        *x = f32x4_add(*x, f32x4_mul(av, bj));
+                        *x = M::mul_add(av, bj, *x);
                     }
                 }
                 bp = bp.add(NR);
