@@ -74,17 +74,31 @@ fn mark_time(browser: &Browser, name: &str) -> Result<Option<f64>> {
     Ok(v.as_f64())
 }
 
+/// Waits inside the page (one WebDriver call, a `PerformanceObserver`) for
+/// the mark `name`. Polling from here instead would keep chromedriver and
+/// the page's main thread busy while the worker computes: on a 2-core
+/// machine that doubled the forward pass being measured.
 fn wait_mark(browser: &Browser, name: &str, timeout: Duration) -> Result<f64> {
-    let deadline = Instant::now() + timeout;
-    loop {
-        if let Some(t) = mark_time(browser, name)? {
-            return Ok(t);
-        }
-        if Instant::now() > deadline {
-            anyhow::bail!("no performance mark {name} after {timeout:?}");
-        }
-        std::thread::sleep(Duration::from_millis(2));
-    }
+    browser.set_script_timeout(timeout + Duration::from_secs(5))?;
+    let got = browser.execute_async(
+        "const [name, timeoutMs, done] = arguments;
+         const seen = () => {
+           const e = performance.getEntriesByName(name);
+           return e.length ? e[e.length - 1].startTime : null;
+         };
+         const now = seen();
+         if (now !== null) { done({ t: now }); return; }
+         const observer = new PerformanceObserver(() => {
+           const t = seen();
+           if (t !== null) { observer.disconnect(); clearTimeout(timer); done({ t }); }
+         });
+         const timer = setTimeout(() => { observer.disconnect(); done({ timeout: true }); }, timeoutMs);
+         observer.observe({ type: 'mark' });",
+        vec![json!(name), json!(timeout.as_millis() as u64)],
+    )?;
+    got["t"]
+        .as_f64()
+        .with_context(|| format!("no performance mark {name} after {timeout:?}"))
 }
 
 fn percentile(sorted: &[f64], p: f64) -> f64 {

@@ -324,17 +324,22 @@ impl Browser {
         Ok(())
     }
 
-    /// Runs `script` in every document this session opens from now on,
-    /// before the page's own scripts (through Chromium's DevTools protocol,
-    /// which chromedriver relays).
-    pub fn on_new_document(&self, script: &str) -> Result<()> {
+    /// One command of Chromium's DevTools protocol on the page (which
+    /// chromedriver relays); returns its result.
+    pub fn cdp(&self, cmd: &str, params: Value) -> Result<Value> {
         self.call(
             "POST",
             "/goog/cdp/execute",
-            Some(json!({
-                "cmd": "Page.addScriptToEvaluateOnNewDocument",
-                "params": { "source": script },
-            })),
+            Some(json!({ "cmd": cmd, "params": params })),
+        )
+    }
+
+    /// Runs `script` in every document this session opens from now on,
+    /// before the page's own scripts.
+    pub fn on_new_document(&self, script: &str) -> Result<()> {
+        self.cdp(
+            "Page.addScriptToEvaluateOnNewDocument",
+            json!({ "source": script }),
         )?;
         Ok(())
     }
@@ -342,11 +347,7 @@ impl Browser {
     /// A full garbage collection in the page (DevTools protocol), so that
     /// a heap reading counts what is kept, not what is merely not yet freed.
     pub fn collect_garbage(&self) -> Result<()> {
-        self.call(
-            "POST",
-            "/goog/cdp/execute",
-            Some(json!({ "cmd": "HeapProfiler.collectGarbage", "params": {} })),
-        )?;
+        self.cdp("HeapProfiler.collectGarbage", json!({}))?;
         Ok(())
     }
 
@@ -354,13 +355,9 @@ impl Browser {
     /// `bytes` (DevTools protocol), as a nearly full disk or a small
     /// device's quota would.
     pub fn limit_storage(&self, origin: &str, bytes: u64) -> Result<()> {
-        self.call(
-            "POST",
-            "/goog/cdp/execute",
-            Some(json!({
-                "cmd": "Storage.overrideQuotaForOrigin",
-                "params": { "origin": origin, "quotaSize": bytes },
-            })),
+        self.cdp(
+            "Storage.overrideQuotaForOrigin",
+            json!({ "origin": origin, "quotaSize": bytes }),
         )?;
         Ok(())
     }

@@ -11,10 +11,14 @@ pub fn Recommendations(state: Memo<AttentionState>, update: Setter) -> impl Into
     let store = ModelStore::get();
     // Measured in the worker with the forward pass (see
     // `attend_runtime::head_summary`); read here, never recomputed. A memo,
-    // so the two places that show it share one read.
+    // so the two places that show it share one read. While a new text is
+    // computed the last result's heads stay (as the chart's map does), so a
+    // keystroke neither empties nor rebuilds the list.
     let ranked = Memo::new(move |_| {
         let s = state.get();
-        let r = store.result_for(&s.text, s.pair.as_deref())?;
+        let r = store
+            .result_for(&s.text, s.pair.as_deref())
+            .or_else(|| store.latest())?;
         let summary = &r.meta.head_summary;
         let current = summary.head(s.layer, s.head, r.meta.heads).copied();
         Some((current, summary.top.clone()))

@@ -76,22 +76,41 @@ pub fn CurrentView(state: Memo<AttentionState>, update: Setter) -> impl IntoView
         let s = state.get();
         store.result_for(&s.text, s.pair.as_deref()).is_some()
     };
+    // What the chart draws: the result shown (by its request id, unique per
+    // page) and the view's settings without the typed text. A keystroke
+    // changes neither, so the old map is not redrawn while the new one is
+    // computed: the main thread stays free for the worker (on a 2-core
+    // laptop that redraw made the forward pass itself twice as slow).
+    let shown = Memo::new(move |_| current().map(|r| r.request_id));
+    let shown_result = move || {
+        // Read, not just tracked: a memo that is never read never computes,
+        // so it would never learn of a new result.
+        let id = shown.get()?;
+        untrack(current).filter(|r| r.request_id == id)
+    };
+    let look = Memo::new(move |_| {
+        state.with(|s| AttentionState {
+            text: String::new(),
+            pair: None,
+            ..s.clone()
+        })
+    });
     let draw = move |area: &CanvasArea| -> Result<HoverMap, String> {
-        let s = state.get();
-        let Some(r) = current() else {
+        let s = look.get();
+        let Some(r) = shown_result() else {
             return attend_charts::message::draw_message(area, "Waiting for the model…")
                 .map_err(|e| e.to_string());
         };
         let drawn = draw_view(area, &s, &r, focus.get(), store)
             .map_err(|e| format!("Could not draw this view: {e}"));
-        if drawn.is_ok() && r.text == s.text {
+        if drawn.is_ok() && state.with_untracked(|typed| r.text == typed.text) {
             attend_runtime::perf_marks::drawn(&r.text);
         }
         drawn
     };
-    let summary = Signal::derive(move || {
-        let s = state.get();
-        match current() {
+    let summary = Memo::new(move |_| {
+        let s = look.get();
+        match shown_result() {
             Some(r) => serde_json::json!({
                 "text": r.text, "view": s.view.slug(), "layer": s.layer, "head": s.head,
                 "tokens": r.meta.tokens, "hide_special": s.hide_special, "forward_ms": r.meta.forward_ms,
