@@ -2,11 +2,14 @@
 //! the y axis and where the plot landed in pixels.
 
 use plotters::chart::MeshStyle;
+use plotters::coord::ranged1d::Ranged;
+use plotters::coord::types::RangedCoordf64;
 use plotters::coord::CoordTranslate;
 use plotters::prelude::*;
 
 use crate::error::ChartError;
 use crate::hover::PixelRect;
+use crate::measure::{widest_px, TextMeasure};
 use crate::palette::{GRID, INK};
 use crate::style::{font, Sizes};
 use crate::ticked_range::TickedRange;
@@ -48,6 +51,7 @@ pub(crate) fn column_axis(n: usize) -> TickedRange {
 
 /// Nice ticks for values in `lo..hi`, their decimals and how wide the
 /// widest tick label is in `tick_font`.
+#[derive(Debug, Clone, PartialEq)]
 pub(crate) struct ValueTicks {
     pub ticks: Vec<f64>,
     pub decimals: usize,
@@ -55,26 +59,32 @@ pub(crate) struct ValueTicks {
 }
 
 impl ValueTicks {
-    pub(crate) fn new<DB: DrawingBackend, CT: CoordTranslate>(
-        area: &DrawingArea<DB, CT>,
+    pub(crate) fn new<M: TextMeasure + ?Sized>(
+        measure: &M,
         (lo, hi): (f64, f64),
         tick_font: &TextStyle,
     ) -> Result<Self, ChartError> {
         let ticks = nice_ticks(lo, hi, 6);
         let decimals = decimals_for(nice_step(hi - lo, 6));
-        let mut label_width = 0;
-        for t in &ticks {
-            label_width = label_width.max(
-                area.estimate_text_size(&format!("{t:.decimals$}"), tick_font)?
-                    .0,
-            );
-        }
+        let label_width = widest_px(
+            measure,
+            ticks.iter().map(|t| format!("{t:.decimals$}")),
+            tick_font,
+        )?;
         Ok(ValueTicks {
             ticks,
             decimals,
             label_width,
         })
     }
+}
+
+/// The pixel row of value `v` on a y axis over `lo..hi` drawn in `plot`,
+/// exactly as plotters' Cartesian charts map it (`lo` on the plot's last
+/// pixel row, `hi` on its first), so that marks computed ahead line up with
+/// the mesh plotters draws.
+pub(crate) fn value_y_px((lo, hi): (f64, f64), v: f64, plot: &PixelRect) -> i32 {
+    RangedCoordf64::from(lo..hi).map(&v, (plot.y1 - 1, plot.y0))
 }
 
 /// The pixel rectangle of a chart's plotting area, in backend pixels.
@@ -87,5 +97,25 @@ pub(crate) fn plot_rect<DB: DrawingBackend, CT: CoordTranslate>(
         y0: yr.start,
         x1: xr.end,
         y1: yr.end,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn values_map_to_pixel_rows_from_the_bottom() {
+        // 101 rows: 0 on the last (y = 100), 1 on the first (y = 0)
+        let plot = PixelRect {
+            x0: 0,
+            y0: 0,
+            x1: 10,
+            y1: 101,
+        };
+        assert_eq!(value_y_px((0.0, 1.0), 0.0, &plot), 100);
+        assert_eq!(value_y_px((0.0, 1.0), 1.0, &plot), 0);
+        assert_eq!(value_y_px((0.0, 1.0), 0.25, &plot), 75);
+        assert_eq!(value_y_px((-1.0, 1.0), 0.0, &plot), 50);
     }
 }

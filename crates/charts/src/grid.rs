@@ -63,6 +63,14 @@ impl CellGrid {
         self
     }
 
+    /// The same cells moved by `(dx, dy)` pixels, e.g. from an area's own
+    /// pixels to backend pixels: cell edges and centres move by exactly as
+    /// much, since they are counted from the rectangle's corner.
+    pub fn shifted(mut self, (dx, dy): (i32, i32)) -> Self {
+        self.rect = self.rect.shifted((dx, dy));
+        self
+    }
+
     /// Pixel row offset `j` (from the top) as an offset from row 0's side:
     /// bottom-up grids are the exact mirror image of top-down ones.
     fn offset_from_row0(&self, j: i32) -> i32 {
@@ -191,6 +199,25 @@ mod tests {
             next = cols.end;
         }
         assert_eq!(next, 100);
+    }
+
+    #[test]
+    fn a_shifted_grid_has_the_same_cells_moved() {
+        let g = grid(37, 41, 3, 7);
+        let moved = g.shifted((5, -4));
+        assert_eq!(
+            moved.rect,
+            PixelRect {
+                x0: 15,
+                y0: 16,
+                x1: 52,
+                y1: 57
+            }
+        );
+        for c in 0..7 {
+            let (x, y) = g.cell_center(1, c);
+            assert_eq!(moved.cell_center(1, c), (x + 5, y - 4));
+        }
     }
 
     #[test]

@@ -33,6 +33,17 @@ impl PixelRect {
     pub fn contains(&self, (x, y): (i32, i32)) -> bool {
         x >= self.x0 && x < self.x1 && y >= self.y0 && y < self.y1
     }
+
+    /// The same rectangle moved by `(dx, dy)` pixels, e.g. from backend
+    /// pixels to those of a drawing area.
+    pub(crate) fn shifted(self, (dx, dy): (i32, i32)) -> PixelRect {
+        PixelRect {
+            x0: self.x0 + dx,
+            y0: self.y0 + dy,
+            x1: self.x1 + dx,
+            y1: self.y1 + dy,
+        }
+    }
 }
 
 /// What the cursor is over, with exact values.

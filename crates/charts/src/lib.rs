@@ -41,6 +41,7 @@ mod legend;
 pub mod masked_matrix;
 pub mod matrix;
 pub mod matrix_heatmap;
+mod measure;
 pub mod message;
 pub mod palette;
 pub mod pe_heatmap;

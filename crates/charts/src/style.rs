@@ -28,7 +28,11 @@ pub struct Sizes {
 impl Sizes {
     /// Proportional to the shorter side of the area.
     pub fn of<DB: DrawingBackend>(area: &DrawingArea<DB, Shift>) -> Self {
-        let (w, h) = area.dim_in_pixel();
+        Sizes::for_size_px(area.dim_in_pixel())
+    }
+
+    /// The same for an area of `(width, height)` pixels.
+    pub fn for_size_px((w, h): (u32, u32)) -> Self {
         let base = w.min(h) as f64;
         let px = |f: f64| (base * f).max(MIN_PX);
         Sizes {

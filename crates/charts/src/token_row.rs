@@ -8,6 +8,7 @@ use plotters::style::text_anchor::{HPos, Pos, VPos};
 
 use crate::error::ChartError;
 use crate::grid::CellGrid;
+use crate::measure::{widest_px, TextMeasure};
 use crate::style::{centered, font, with_color, MIN_PX};
 
 /// Labels stacked this many font sizes apart still read as separate.
@@ -43,24 +44,10 @@ pub(crate) enum Facing {
     Down,
 }
 
-/// Widest of `tokens` at `size`, in pixels.
-fn widest<DB: DrawingBackend>(
-    area: &DrawingArea<DB, Shift>,
-    tokens: &[String],
-    size: f64,
-) -> Result<f64, ChartError> {
-    let style = font(size);
-    let mut w = 0u32;
-    for token in tokens {
-        w = w.max(area.estimate_text_size(token, &style)?.0);
-    }
-    Ok(w as f64)
-}
-
 /// Fits `tokens` into columns `pitch` pixels wide with text of at most
 /// `max_size` pixels; upright labels take at most `max_height` pixels.
-pub(crate) fn fit_tokens<DB: DrawingBackend>(
-    area: &DrawingArea<DB, Shift>,
+pub(crate) fn fit_tokens<M: TextMeasure + ?Sized>(
+    measure: &M,
     tokens: &[String],
     pitch: f64,
     max_size: f64,
@@ -74,7 +61,7 @@ pub(crate) fn fit_tokens<DB: DrawingBackend>(
         step: 1,
     };
     let room = pitch * FILL;
-    let wide = widest(area, tokens, max_size)?;
+    let wide = widest_px(measure, tokens, &font(max_size))? as f64;
     if wide <= room {
         return Ok(across(max_size));
     }
@@ -91,7 +78,8 @@ pub(crate) fn fit_tokens<DB: DrawingBackend>(
         n
     };
     let pad = (size * 0.5).ceil();
-    let height = ((widest(area, tokens, size)? + pad) as i32).min(max_height.max(0));
+    let height =
+        ((widest_px(measure, tokens, &font(size))? as f64 + pad) as i32).min(max_height.max(0));
     Ok(RowFont {
         size,
         upright: true,

@@ -14,7 +14,10 @@ use crate::message::draw_message;
 use crate::palette::series_color;
 use crate::style::{font, with_color, Sizes};
 use crate::ticked_range::TickedRange;
-use crate::ticks::{decimals_for, nice_step, nice_ticks};
+
+mod layout;
+
+use layout::ScatterLayout;
 
 /// Which of the three sets a point belongs to.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -113,71 +116,88 @@ pub fn draw_embedding_scatter<DB: DrawingBackend>(
     }
     area.fill(&WHITE)?;
     let sizes = Sizes::of(area);
-    let tick_font = font(sizes.tick);
     let entries: Vec<LegendEntry> = PointKind::ALL
         .iter()
         .map(|k| LegendEntry::new(k.legend(), k.swatch()))
         .collect();
     let body = draw_legend(area, &entries, sizes.legend)?;
-    let sets: Vec<(PointKind, Vec<(f64, f64)>)> = PointKind::ALL
-        .iter()
-        .map(|&k| (k, data.points(k)))
-        .collect();
 
-    // Layout first (with a dummy range), to know the plot's aspect ratio.
-    let y_label_w = body.estimate_text_size("-0.00", &tick_font)?.0;
+    // The label areas first (with a dummy range), to know the plot's
+    // aspect ratio.
+    let y_label_w = body.estimate_text_size("-0.00", &font(sizes.tick))?.0;
     let mut builder = ChartBuilder::on(&body);
     builder
         .margin_right(sizes.margin())
         .x_label_area_size(sizes.x_label_area())
         .y_label_area_size(sizes.y_label_area(y_label_w));
     let probe = builder.build_cartesian_2d(0f64..1f64, 0f64..1f64)?;
-    let (pxr, pyr) = probe.plotting_area().get_pixel_range();
+    let probe_rect = plot_rect(probe.plotting_area());
     drop(probe);
-    let (x_range, y_range) = equal_aspect_ranges(
-        sets.iter().flat_map(|(_, pts)| pts.iter().copied()),
-        (pxr.end - pxr.start, pyr.end - pyr.start),
-    );
-    let ticks = |r: &std::ops::Range<f64>| nice_ticks(r.start, r.end, 6);
-    let (x_ticks, y_ticks) = (ticks(&x_range), ticks(&y_range));
-    let decimals = decimals_for(nice_step(x_range.end - x_range.start, 6))
-        .max(decimals_for(nice_step(y_range.end - y_range.start, 6)));
+    let layout = ScatterLayout::of(data, (probe_rect.width(), probe_rect.height()), &sizes);
     let mut chart = builder.build_cartesian_2d(
-        TickedRange::new(x_range.clone(), x_ticks),
-        TickedRange::new(y_range.clone(), y_ticks),
+        TickedRange::new(layout.x_range.clone(), layout.x_ticks.clone()),
+        TickedRange::new(layout.y_range.clone(), layout.y_ticks.clone()),
     )?;
+    draw_axes(&mut chart, &layout, &sizes)?;
+    draw_arrows(&chart, data, p_from_origin, &layout)?;
+    let sets: Vec<(PointKind, Vec<(f64, f64)>)> = PointKind::ALL
+        .iter()
+        .map(|&k| (k, data.points(k)))
+        .collect();
+    draw_points(&mut chart, &sets, &layout)?;
+    draw_point_labels(&mut chart, data, &sets, &layout)?;
+    Ok(hover_map(&chart, data, &sets))
+}
+
+/// The scatter's coordinates: data on both axes.
+type Scatter<'a, DB> = ChartContext<'a, DB, Cartesian2d<TickedRange, TickedRange>>;
+
+/// The mesh, and the axes through the origin.
+fn draw_axes<DB: DrawingBackend>(
+    chart: &mut Scatter<'_, DB>,
+    layout: &ScatterLayout,
+    sizes: &Sizes,
+) -> Result<(), ChartError> {
+    let decimals = layout.decimals;
     let fmt = |v: &f64| format!("{v:.decimals$}");
-    grid_mesh(&mut chart, &sizes)
-        .label_style(tick_font)
+    grid_mesh(chart, sizes)
+        .label_style(font(sizes.tick))
         .x_desc("dimension 0")
         .y_desc("dimension 1")
         .x_label_formatter(&fmt)
         .y_label_formatter(&fmt)
         .draw()?;
-
-    // The axes through the origin.
     let zero = RGBColor(150, 150, 150);
-    if x_range.start < 0.0 && x_range.end > 0.0 {
-        let line = vec![(0.0, y_range.start), (0.0, y_range.end)];
+    let (xr, yr) = (&layout.x_range, &layout.y_range);
+    if layout.origin_x_inside {
+        let line = vec![(0.0, yr.start), (0.0, yr.end)];
         chart.draw_series(std::iter::once(PathElement::new(line, zero)))?;
     }
-    if y_range.start < 0.0 && y_range.end > 0.0 {
-        let line = vec![(x_range.start, 0.0), (x_range.end, 0.0)];
+    if layout.origin_y_inside {
+        let line = vec![(xr.start, 0.0), (xr.end, 0.0)];
         chart.draw_series(std::iter::once(PathElement::new(line, zero)))?;
     }
+    Ok(())
+}
 
-    // Arrows, in pixels of the plotting area.
+/// The arrows 0 → P (with `p_from_origin`) and E → E + P, in pixels of the
+/// plotting area.
+fn draw_arrows<DB: DrawingBackend>(
+    chart: &Scatter<'_, DB>,
+    data: &EmbeddingScatterData,
+    p_from_origin: bool,
+    layout: &ScatterLayout,
+) -> Result<(), ChartError> {
     let rect = plot_rect(chart.plotting_area());
     let plot = chart.plotting_area().strip_coord_spec();
     let local = |pt: (f64, f64)| {
         let (x, y) = chart.backend_coord(&pt);
         (x - rect.x0, y - rect.y0)
     };
-    let radius = (sizes.tick / 4.0).max(3.0);
-    let head = (sizes.tick * 0.7).max(7.0);
-    let stroke = (sizes.tick / 10.0).max(1.5) as u32;
+    let (stroke, head) = (layout.arrow_stroke_px, layout.arrow_head_px);
+    // arrows stop short of the point they end at
+    let gap = layout.point_radius_px + 1.0;
     let p_color = PointKind::Position.color();
-    let sums = data.sums();
     if p_from_origin {
         for &p in &data.p {
             let color = p_color.mix(0.45);
@@ -188,11 +208,11 @@ pub fn draw_embedding_scatter<DB: DrawingBackend>(
                 color,
                 stroke,
                 head * 0.8,
-                radius + 1.0,
+                gap,
             )?;
         }
     }
-    for (&e, &s) in data.e.iter().zip(&sums) {
+    for (&e, &s) in data.e.iter().zip(&data.sums()) {
         draw_arrow(
             &plot,
             local(e),
@@ -200,13 +220,20 @@ pub fn draw_embedding_scatter<DB: DrawingBackend>(
             p_color.mix(0.9),
             stroke,
             head,
-            radius + 1.0,
+            gap,
         )?;
     }
+    Ok(())
+}
 
-    // Points: squares for P, dots for E and E + P.
-    let r = radius as i32;
-    for (kind, pts) in &sets {
+/// Squares for P, dots for E and E + P.
+fn draw_points<DB: DrawingBackend>(
+    chart: &mut Scatter<'_, DB>,
+    sets: &[(PointKind, Vec<(f64, f64)>)],
+    layout: &ScatterLayout,
+) -> Result<(), ChartError> {
+    let r = layout.point_radius_px as i32;
+    for (kind, pts) in sets {
         let color = kind.color();
         if *kind == PointKind::Position {
             let square = |&pt: &(f64, f64)| {
@@ -219,11 +246,20 @@ pub fn draw_embedding_scatter<DB: DrawingBackend>(
             chart.draw_series(pts.iter().map(dot))?;
         }
     }
+    Ok(())
+}
 
-    // Word labels beside E and E + P, position numbers beside P.
-    let small = font(sizes.small);
+/// Word labels beside E and E + P, position numbers beside P.
+fn draw_point_labels<DB: DrawingBackend>(
+    chart: &mut Scatter<'_, DB>,
+    data: &EmbeddingScatterData,
+    sets: &[(PointKind, Vec<(f64, f64)>)],
+    layout: &ScatterLayout,
+) -> Result<(), ChartError> {
+    let small = font(layout.label_px);
+    let r = layout.point_radius_px as i32;
     let offset = (r + 2, -(r + 2));
-    for (kind, pts) in &sets {
+    for (kind, pts) in sets {
         let style = with_color(small.clone(), kind.color());
         let label = |(i, &pt): (usize, &(f64, f64))| {
             let text = match kind {
@@ -234,7 +270,15 @@ pub fn draw_embedding_scatter<DB: DrawingBackend>(
         };
         chart.draw_series(pts.iter().enumerate().map(label))?;
     }
+    Ok(())
+}
 
+/// Hover: the point nearest to the cursor.
+fn hover_map<DB: DrawingBackend>(
+    chart: &Scatter<'_, DB>,
+    data: &EmbeddingScatterData,
+    sets: &[(PointKind, Vec<(f64, f64)>)],
+) -> HoverMap {
     let hover_points: Vec<HoverPoint> = sets
         .iter()
         .flat_map(|(kind, pts)| {
@@ -247,13 +291,13 @@ pub fn draw_embedding_scatter<DB: DrawingBackend>(
         })
         .collect();
     let words = data.words.clone();
-    Ok(HoverMap::new(rect, move |(x, y)| {
+    HoverMap::new(plot_rect(chart.plotting_area()), move |(x, y)| {
         let nearest = hover_points.iter().min_by_key(|h| {
             let (dx, dy) = ((h.pixel.0 - x) as i64, (h.pixel.1 - y) as i64);
             dx * dx + dy * dy
         })?;
         Some(nearest.value(&words))
-    }))
+    })
 }
 
 struct HoverPoint {
@@ -282,40 +326,5 @@ impl HoverPoint {
             anchor: self.pixel,
             label: format!("{head}\n({x:.3}, {y:.3})"),
         }
-    }
-}
-
-/// Data ranges that contain every point and the origin, with a margin, and
-/// have the same units per pixel on both axes for a plot of `(w, h)` pixels.
-fn equal_aspect_ranges(
-    points: impl Iterator<Item = (f64, f64)>,
-    (w, h): (i32, i32),
-) -> (std::ops::Range<f64>, std::ops::Range<f64>) {
-    let (mut x0, mut x1, mut y0, mut y1) = (0.0f64, 0.0f64, 0.0f64, 0.0f64);
-    for (x, y) in points {
-        x0 = x0.min(x);
-        x1 = x1.max(x);
-        y0 = y0.min(y);
-        y1 = y1.max(y);
-    }
-    let pad = 0.12 * (x1 - x0).max(y1 - y0).max(1e-9);
-    let (x0, x1, y0, y1) = (x0 - pad, x1 + pad, y0 - pad, y1 + pad);
-    let (w, h) = (w.max(1) as f64, h.max(1) as f64);
-    let per_px = ((x1 - x0) / w).max((y1 - y0) / h);
-    let (cx, cy) = ((x0 + x1) / 2.0, (y0 + y1) / 2.0);
-    let (hw, hh) = (per_px * w / 2.0, per_px * h / 2.0);
-    (cx - hw..cx + hw, cy - hh..cy + hh)
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn equal_aspect_keeps_units_per_pixel_equal() {
-        let (x, y) = equal_aspect_ranges([(1.0, 2.0), (-1.0, 0.5)].into_iter(), (400, 200));
-        let (ux, uy) = ((x.end - x.start) / 400.0, (y.end - y.start) / 200.0);
-        assert!((ux - uy).abs() < 1e-12);
-        assert!(x.start < -1.0 && x.end > 1.0 && y.start < 0.0 && y.end > 2.0);
     }
 }

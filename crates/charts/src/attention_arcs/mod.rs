@@ -6,7 +6,7 @@
 use plotters::coord::Shift;
 use plotters::prelude::*;
 
-use crate::attention_lines::{TokenSide, MIN_LINE_WEIGHT};
+use crate::attention_lines::TokenSide;
 use crate::error::ChartError;
 use crate::grid::CellGrid;
 use crate::hover::{fmt_value, HoverMap, HoverTarget, HoverValue, PixelRect};
@@ -14,7 +14,11 @@ use crate::legend::{draw_legend, LegendEntry, Swatch};
 use crate::message::draw_message;
 use crate::palette::{series_color, INK};
 use crate::style::Sizes;
-use crate::token_row::{draw_tokens, fit_tokens, Facing};
+use crate::token_row::{draw_tokens, Facing};
+
+mod layout;
+
+use layout::{ArcMark, ArcsLayout};
 
 /// The faintest arc's opacity: arcs are drawn at
 /// `ARC_MIN_OPACITY + (1 − ARC_MIN_OPACITY)·weight`.
@@ -84,7 +88,8 @@ fn unit(w: f32) -> f64 {
 /// Draws the tokens in a row along the bottom and the first `revealed`
 /// arcs above it (faintest first), a legend of the kinds used by any arc
 /// (all of them, so that the layout stays put while arcs are revealed).
-/// Longer arcs rise higher. Arcs weaker than [`MIN_LINE_WEIGHT`] are not
+/// Longer arcs rise higher. Arcs weaker than
+/// [`MIN_LINE_WEIGHT`](crate::attention_lines::MIN_LINE_WEIGHT) are not
 /// drawn.
 ///
 /// Hover: over a token (its label and the feet of its arcs),
@@ -95,140 +100,68 @@ pub fn draw_attention_arcs<DB: DrawingBackend>(
     spec: &ArcsSpec,
 ) -> Result<HoverMap, ChartError> {
     spec.check()?;
-    let n = spec.tokens.len();
-    if n == 0 {
+    if spec.tokens.is_empty() {
         return draw_message(area, "no tokens to show");
     }
     area.fill(&WHITE)?;
     let sizes = Sizes::of(area);
-    let mut present: Vec<usize> = spec.arcs.iter().map(|a| a.kind).collect();
-    present.sort_unstable();
-    present.dedup();
-    let entries: Vec<LegendEntry> = present
-        .iter()
-        .map(|&k| LegendEntry::new(spec.kinds[k].clone(), Swatch::Line(series_color(k))))
-        .collect();
-    let body = draw_legend(area, &entries, sizes.legend)?;
-
-    let (w, h) = body.dim_in_pixel();
-    let (w, h) = (w as i32, h as i32);
-    let m = sizes.margin();
-    let (bx, by) = body.get_base_pixel();
-    let pitch = (w - 2 * m).max(1) as f64 / n as f64;
-    let row = fit_tokens(&body, &spec.tokens, pitch, sizes.tick, h * 3 / 10)?;
-    let row_y1 = h - m;
-    let row_y0 = row_y1 - row.height;
-    let base = row_y0 - 3;
-    let top = m;
-    let avail = (base - top).max(1) as f64;
-    let columns = CellGrid::new(
-        PixelRect {
-            x0: bx + m,
-            y0: by + top,
-            x1: bx + w - m,
-            y1: by + row_y1,
-        },
-        1,
-        n,
-    );
-    let cx = |t: usize| (columns.cell_center(0, t).0 - bx) as f64;
-
-    let max_width = (pitch * 0.12).clamp(2.0, 7.0);
-    let head = (sizes.tick * 0.7).min(pitch * 0.35).max(4.0);
-    // arcs leave a little off their word's centre and land a little less
-    // off it, on the side they come from, so that a → b and b → a differ
-    let offset = (pitch * 0.08).min(5.0);
-    // the longest arc of all (revealed or not: the layout stays put) rises
-    // to the top; no arc is taller than 0.8 of its width
-    let longest = spec
-        .arcs
-        .iter()
-        .map(|a| a.from.abs_diff(a.to))
-        .max()
-        .unwrap_or(1)
-        .max(1) as f64;
-    let mut order: Vec<&ArcSpec> = spec
-        .shown()
-        .iter()
-        .filter(|a| a.weight >= MIN_LINE_WEIGHT)
-        .collect();
-    order.sort_by(|a, b| a.weight.total_cmp(&b.weight));
-    for a in order {
-        let v = unit(a.weight);
-        let color = series_color(a.kind).mix(ARC_MIN_OPACITY + (1.0 - ARC_MIN_OPACITY) * v);
-        let width = 1.0 + (v * (max_width - 1.0)).round();
-        let style = color.stroke_width(width as u32);
-        let base_y = base as f64;
-        if a.from == a.to {
-            // a small loop above the token
-            let r = (pitch * 0.22).min(avail * 0.2).max(3.0);
-            area_circle(&body, (cx(a.to), base_y - r), r, style)?;
-            continue;
-        }
-        let dir = if a.to > a.from { 1.0 } else { -1.0 };
-        let (xa, xb) = (cx(a.from) + dir * 2.0 * offset, cx(a.to) - dir * offset);
-        let span = a.from.abs_diff(a.to) as f64;
-        let rise = (avail * (span / longest).sqrt()).min(0.8 * (xb - xa).abs());
-        let hd = head + width;
-        // the half ellipse from xa to xb, stopping where the head begins
-        let end = std::f64::consts::PI - (hd / rise.max(1.0)).min(1.0).asin();
-        let steps = 40;
-        let point = |th: f64| {
-            (
-                (xa + (xb - xa) * (1.0 - th.cos()) / 2.0).round() as i32,
-                (base_y - rise * th.sin()).round() as i32,
-            )
-        };
-        let points: Vec<(i32, i32)> = (0..=steps)
-            .map(|s| point(end * s as f64 / steps as f64))
-            .collect();
-        body.draw(&PathElement::new(points, style))?;
-        let half = hd * 0.5;
-        let tip = (xb.round() as i32, base);
-        let back = (base_y - hd).round() as i32;
-        body.draw(&Polygon::new(
-            vec![
-                tip,
-                ((xb - half).round() as i32, back),
-                ((xb + half).round() as i32, back),
-            ],
-            color.filled(),
-        ))?;
-    }
-
+    let body = draw_legend(area, &legend_entries(spec), sizes.legend)?;
+    let layout = ArcsLayout::of(spec, &sizes, body.dim_in_pixel(), &body)?;
+    draw_arcs(&body, &layout)?;
+    let base_px = body.get_base_pixel();
     draw_tokens(
         &body,
         &spec.tokens,
-        &columns,
-        &row,
-        (row_y0, row_y1),
+        &layout.columns.shifted(base_px),
+        &layout.row,
+        layout.row_y_px,
         Facing::Up,
         |_| INK,
         None,
     )?;
 
     let hover_rect = PixelRect {
-        y0: by + (base - (head * 2.0) as i32).max(top),
-        ..columns.rect
+        y0: layout.hover_y0_px,
+        ..layout.columns.rect
     };
+    let (row_y0, row_y1) = layout.row_y_px;
     Ok(hover_map(
-        CellGrid::new(hover_rect, 1, n),
+        CellGrid::new(hover_rect, 1, spec.tokens.len()).shifted(base_px),
         spec,
-        by + (row_y0 + row_y1) / 2,
+        base_px.1 + (row_y0 + row_y1) / 2,
     ))
 }
 
-fn area_circle<DB: DrawingBackend>(
+/// A legend entry for every kind used by any arc (revealed or not, so
+/// that the layout stays put while arcs are revealed).
+fn legend_entries(spec: &ArcsSpec) -> Vec<LegendEntry> {
+    let mut present: Vec<usize> = spec.arcs.iter().map(|a| a.kind).collect();
+    present.sort_unstable();
+    present.dedup();
+    present
+        .iter()
+        .map(|&k| LegendEntry::new(spec.kinds[k].clone(), Swatch::Line(series_color(k))))
+        .collect()
+}
+
+fn draw_arcs<DB: DrawingBackend>(
     area: &DrawingArea<DB, Shift>,
-    (x, y): (f64, f64),
-    r: f64,
-    style: ShapeStyle,
+    layout: &ArcsLayout,
 ) -> Result<(), ChartError> {
-    area.draw(&Circle::new(
-        (x.round() as i32, y.round() as i32),
-        r.round() as i32,
-        style,
-    ))?;
+    for arc in &layout.arcs {
+        let color = series_color(arc.kind).mix(arc.opacity);
+        let style = color.stroke_width(arc.width_px);
+        match &arc.mark {
+            ArcMark::Loop {
+                center_px,
+                radius_px,
+            } => area.draw(&Circle::new(*center_px, *radius_px, style))?,
+            ArcMark::Curve { points_px, head_px } => {
+                area.draw(&PathElement::new(points_px.clone(), style))?;
+                area.draw(&Polygon::new(head_px.to_vec(), color.filled()))?;
+            }
+        }
+    }
     Ok(())
 }
 

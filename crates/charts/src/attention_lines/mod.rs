@@ -13,7 +13,11 @@ use crate::grid::CellGrid;
 use crate::hover::{fmt_value, HoverMap, HoverTarget, HoverValue, PixelRect};
 use crate::message::draw_message;
 use crate::palette::{series_color, INK};
-use crate::style::{centered, font, with_color, Sizes, MIN_PX};
+use crate::style::{centered, font, with_color};
+
+mod layout;
+
+use layout::LinesLayout;
 
 /// Weights below this get no line: they would be all but invisible, and
 /// there can be thousands of them.
@@ -56,121 +60,97 @@ pub fn draw_attention_lines<DB: DrawingBackend>(
         return draw_message(area, "no tokens to show");
     }
     area.fill(&WHITE)?;
-    let sizes = Sizes::of(area);
-    let (w, h) = area.dim_in_pixel();
-    let (w, h) = (w as i32, h as i32);
-    let margin = sizes.margin();
-    // the grids are in backend pixels, drawing is relative to the area
-    let (bx, by) = area.get_base_pixel();
-    let at = |(x, y): (i32, i32)| (x - bx, y - by);
+    let layout = LinesLayout::of(tokens, weights, focus, area.dim_in_pixel(), area)?;
+    draw_headings(area, &layout)?;
+    draw_weight_lines(area, &layout.lines, series_color(0))?;
+    draw_labels(area, tokens, focus, &layout)?;
 
-    // Column headings, then one row per token.
-    let heading = font(sizes.title);
-    let heading_h = (sizes.title * 1.6) as i32;
-    let top = margin + heading_h;
-    let body_h = (h - top - margin).max(0);
-    let pitch = body_h as f64 / t as f64;
-    let size = (pitch / LINE).clamp(MIN_PX, sizes.tick);
-    let step = if pitch > 0.0 {
-        ((size * LINE / pitch - 1e-9).ceil().max(1.0) as usize).min(t)
-    } else {
-        t
-    };
-    let label_font = font(size);
-    let mut widest = 0;
-    for token in tokens {
-        widest = widest.max(area.estimate_text_size(token, &label_font)?.0 as i32);
+    let base_px = area.get_base_pixel();
+    Ok(hover_map(
+        layout.queries.shifted(base_px),
+        layout.keys.shifted(base_px),
+        tokens,
+        weights,
+        (
+            layout.query_text_x_px + base_px.0,
+            layout.key_text_x_px + base_px.0,
+        ),
+    ))
+}
+
+/// A line from a query to a key, as the head view and the cross-attention
+/// chart draw them.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub(crate) struct WeightLine {
+    pub(crate) from_px: (i32, i32),
+    pub(crate) to_px: (i32, i32),
+    pub(crate) opacity: f64,
+    pub(crate) width_px: u32,
+}
+
+/// Draws `lines` in order, in `color` at each line's opacity.
+pub(crate) fn draw_weight_lines<DB: DrawingBackend>(
+    area: &DrawingArea<DB, Shift>,
+    lines: &[WeightLine],
+    color: RGBColor,
+) -> Result<(), ChartError> {
+    for line in lines {
+        area.draw(&PathElement::new(
+            vec![line.from_px, line.to_px],
+            color.mix(line.opacity).stroke_width(line.width_px),
+        ))?;
     }
-    let gap = (sizes.tick * 0.6) as i32;
-    let col_w = (widest + gap).min(w * 3 / 10);
-    let columns = |x0: i32| PixelRect {
-        x0: bx + x0,
-        y0: by + top,
-        x1: bx + x0 + col_w,
-        y1: by + top + body_h,
-    };
-    let queries = CellGrid::new(columns(margin), t, 1);
-    let keys = CellGrid::new(columns(w - margin - col_w), t, 1);
-    // text ends (queries) or starts (keys) here, the lines a gap further in
-    let q_text_x = queries.rect.x1 - gap / 2;
-    let k_text_x = keys.rect.x0 + gap / 2;
+    Ok(())
+}
 
-    let heading_y = by + margin + heading_h / 2;
-    area.draw_text(
-        "query",
-        &centered(heading.clone()),
-        at((queries.rect.x1 - col_w / 2, heading_y)),
-    )?;
-    area.draw_text(
-        "key",
-        &centered(heading),
-        at((keys.rect.x0 + col_w / 2, heading_y)),
-    )?;
+fn draw_headings<DB: DrawingBackend>(
+    area: &DrawingArea<DB, Shift>,
+    layout: &LinesLayout,
+) -> Result<(), ChartError> {
+    let heading = centered(font(layout.heading_px));
+    area.draw_text("query", &heading, layout.query_heading_at)?;
+    area.draw_text("key", &heading, layout.key_heading_at)?;
+    Ok(())
+}
 
-    // The lines, faintest first so that strong ones stay on top.
+/// The labels, the focused query on a tinted band and in the line colour,
+/// the other queries dimmed.
+fn draw_labels<DB: DrawingBackend>(
+    area: &DrawingArea<DB, Shift>,
+    tokens: &[String],
+    focus: Option<usize>,
+    layout: &LinesLayout,
+) -> Result<(), ChartError> {
     let color = series_color(0);
-    let max_width = (pitch * 0.3).clamp(1.0, 6.0);
-    let rows: Vec<usize> = match focus {
-        Some(q) => vec![q],
-        None => (0..t).collect(),
-    };
-    let mut lines: Vec<(f32, usize, usize)> = rows
-        .iter()
-        .flat_map(|&q| (0..t).map(move |k| (weights[q * t + k], q, k)))
-        .filter(|&(v, _, _)| v >= MIN_LINE_WEIGHT)
-        .collect();
-    lines.sort_by(|a, b| a.0.total_cmp(&b.0));
-    let (x_from, x_to) = (queries.rect.x1 + gap / 2, keys.rect.x0 - gap / 2);
-    if x_to > x_from {
-        for &(v, q, k) in &lines {
-            let v = (v as f64).min(1.0);
-            let width = 1.0 + (v * (max_width - 1.0)).round();
-            let style = color.mix(v).stroke_width(width as u32);
-            area.draw(&PathElement::new(
-                vec![
-                    at((x_from, queries.cell_center(q, 0).1)),
-                    at((x_to, keys.cell_center(k, 0).1)),
-                ],
-                style,
-            ))?;
-        }
-    }
-
-    // The labels, the focused query on a tinted band.
-    if let Some(q) = focus {
-        let r = queries.cell_rect(q, 0);
-        let half = ((size * 0.8) as i32).min(r.height() / 2);
-        let y = queries.cell_center(q, 0).1;
+    if let Some(r) = layout.focus_band {
         area.draw(&Rectangle::new(
-            [at((r.x0, y - half)), at((r.x1, y + half + 1))],
+            [(r.x0, r.y0), (r.x1, r.y1)],
             color.mix(0.18).filled(),
         ))?;
     }
+    let label_font = font(layout.label_px);
     let right = label_font.pos(Pos::new(HPos::Right, VPos::Center));
     let left = label_font.pos(Pos::new(HPos::Left, VPos::Center));
     for (i, token) in tokens.iter().enumerate() {
-        let y = queries.cell_center(i, 0).1;
-        let shown = i % step == 0;
+        let y = layout.queries.cell_center(i, 0).1;
+        let shown = i % layout.step == 0;
         if shown || focus == Some(i) {
             let ink = match focus {
                 Some(q) if q == i => color,
                 Some(_) => DIMMED,
                 None => INK,
             };
-            area.draw_text(token, &with_color(right.clone(), ink), at((q_text_x, y)))?;
+            area.draw_text(
+                token,
+                &with_color(right.clone(), ink),
+                (layout.query_text_x_px, y),
+            )?;
         }
         if shown {
-            area.draw_text(token, &left, at((k_text_x, y)))?;
+            area.draw_text(token, &left, (layout.key_text_x_px, y))?;
         }
     }
-
-    Ok(hover_map(
-        queries,
-        keys,
-        tokens,
-        weights,
-        (q_text_x, k_text_x),
-    ))
+    Ok(())
 }
 
 /// Hover over the label columns: the query or key under the cursor, with

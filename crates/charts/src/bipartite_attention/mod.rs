@@ -7,14 +7,23 @@
 use plotters::coord::Shift;
 use plotters::prelude::*;
 
-use crate::attention_lines::{TokenSide, MIN_LINE_WEIGHT};
+use crate::attention_lines::{draw_weight_lines, TokenSide};
 use crate::error::ChartError;
 use crate::grid::CellGrid;
 use crate::hover::{fmt_value, HoverMap, HoverTarget, HoverValue, PixelRect};
 use crate::message::draw_message;
 use crate::palette::{series_color, INK};
-use crate::style::{centered, font, Sizes};
-use crate::token_row::{draw_tokens, fit_tokens, Facing};
+use crate::style::{centered, font};
+use crate::token_row::{draw_tokens, Facing};
+
+mod layout;
+
+use layout::BipartiteLayout;
+
+/// The lines' colour, also the focused query's.
+fn line_color() -> RGBColor {
+    series_color(0)
+}
 
 /// The weights are written on the focused query's lines up to this many
 /// keys.
@@ -74,8 +83,9 @@ impl BipartiteSpec {
 /// Draws the two rows and the lines between them. With `focus`, that
 /// query's lines are drawn strongly (with their weights written on them
 /// when there are at most [`MAX_KEYS_WITH_NUMBERS`] keys) and its label
-/// highlighted; the other lines fade. Weights below [`MIN_LINE_WEIGHT`]
-/// get no line.
+/// highlighted; the other lines fade. Weights below
+/// [`MIN_LINE_WEIGHT`](crate::attention_lines::MIN_LINE_WEIGHT) get no
+/// line.
 ///
 /// Hover: [`HoverTarget::Token`] over a query ([`TokenSide::Query`], for
 /// the app to set the focus) or a key ([`TokenSide::Key`]), with the
@@ -85,127 +95,81 @@ pub fn draw_bipartite_attention<DB: DrawingBackend>(
     spec: &BipartiteSpec,
 ) -> Result<HoverMap, ChartError> {
     spec.check()?;
-    let (nq, nk) = (spec.queries.len(), spec.keys.len());
-    if nq == 0 || nk == 0 {
+    if spec.queries.is_empty() || spec.keys.is_empty() {
         return draw_message(area, "no tokens to show");
     }
     area.fill(&WHITE)?;
-    let sizes = Sizes::of(area);
-    let (w, h) = area.dim_in_pixel();
-    let (w, h) = (w as i32, h as i32);
-    let m = sizes.margin();
-    let (bx, by) = area.get_base_pixel();
-    let width = (w - 2 * m).max(1) as f64;
-    let (q_pitch, k_pitch) = (width / nq as f64, width / nk as f64);
-    let label_h = |text: &str| {
-        if text.is_empty() {
-            0
-        } else {
-            (sizes.title * 1.6) as i32
-        }
-    };
-    let (q_label_h, k_label_h) = (label_h(&spec.query_label), label_h(&spec.key_label));
-    let q_row = fit_tokens(area, &spec.queries, q_pitch, sizes.tick, h / 4)?;
-    let k_row = fit_tokens(area, &spec.keys, k_pitch, sizes.tick, h / 4)?;
-    let q_y0 = m + q_label_h;
-    let q_y1 = q_y0 + q_row.height;
-    let k_y1 = h - m - k_label_h;
-    let k_y0 = k_y1 - k_row.height;
-    let row_grid = |y0: i32, y1: i32, n: usize| {
-        CellGrid::new(
-            PixelRect {
-                x0: bx + m,
-                y0: by + y0,
-                x1: bx + w - m,
-                y1: by + y1,
-            },
-            1,
-            n,
-        )
-    };
-    let queries = row_grid(q_y0, q_y1, nq);
-    let keys = row_grid(k_y0, k_y1, nk);
-    let qx = |q: usize| queries.cell_center(0, q).0 - bx;
-    let kx = |k: usize| keys.cell_center(0, k).0 - bx;
+    let layout = BipartiteLayout::of(spec, area.dim_in_pixel(), area)?;
+    draw_titles(area, spec, &layout)?;
+    draw_weight_lines(area, &layout.lines, line_color())?;
+    draw_focus(area, &layout)?;
+    draw_rows(area, spec, &layout)?;
+    let base_px = area.get_base_pixel();
+    Ok(hover_map(
+        layout.queries.cells.shifted(base_px),
+        layout.keys.cells.shifted(base_px),
+        spec,
+    ))
+}
 
-    let title = centered(font(sizes.title));
-    if q_label_h > 0 {
-        area.draw_text(&spec.query_label, &title, (w / 2, m + q_label_h / 2))?;
+/// The titles above the queries and below the keys.
+fn draw_titles<DB: DrawingBackend>(
+    area: &DrawingArea<DB, Shift>,
+    spec: &BipartiteSpec,
+    layout: &BipartiteLayout,
+) -> Result<(), ChartError> {
+    let style = centered(font(layout.title_px));
+    if let Some(at) = layout.query_title_at {
+        area.draw_text(&spec.query_label, &style, at)?;
     }
-    if k_label_h > 0 {
-        area.draw_text(&spec.key_label, &title, (w / 2, h - m - k_label_h / 2))?;
+    if let Some(at) = layout.key_title_at {
+        area.draw_text(&spec.key_label, &style, at)?;
     }
+    Ok(())
+}
 
-    // the lines, faintest first so that strong ones stay on top; the
-    // focused query's last
-    let color = series_color(0);
-    let gap = 4;
-    let (y_from, y_to) = (q_y1 + gap, k_y0 - gap);
-    let max_width = (q_pitch.min(k_pitch) * 0.12).clamp(1.5, 6.0);
-    let mut lines: Vec<(bool, f32, usize, usize)> = (0..nq)
-        .flat_map(|q| (0..nk).map(move |k| (q, k)))
-        .map(|(q, k)| (spec.focus == Some(q), spec.weights[q * nk + k], q, k))
-        .filter(|&(_, v, _, _)| v >= MIN_LINE_WEIGHT)
-        .collect();
-    lines.sort_by(|a, b| a.0.cmp(&b.0).then(a.1.total_cmp(&b.1)));
-    if y_to > y_from {
-        for &(focused, v, q, k) in &lines {
-            let v = (v as f64).min(1.0);
-            let width = 1.0 + (v * (max_width - 1.0)).round();
-            let style = if spec.focus.is_none() {
-                color.mix(v).stroke_width(width as u32)
-            } else if focused {
-                let opacity = FOCUS_MIN_OPACITY + (1.0 - FOCUS_MIN_OPACITY) * v;
-                color.mix(opacity).stroke_width(width as u32)
-            } else {
-                color.mix(v * FADED).stroke_width(1)
-            };
-            area.draw(&PathElement::new(
-                vec![(qx(q), y_from), (kx(k), y_to)],
-                style,
-            ))?;
-        }
-    }
-
-    // the focused query: a tinted band, and its weights on its lines
-    if let Some(q) = spec.focus {
-        let r = queries.cell_rect(0, q);
+/// The focused query: a tinted band, and its weights on its lines.
+fn draw_focus<DB: DrawingBackend>(
+    area: &DrawingArea<DB, Shift>,
+    layout: &BipartiteLayout,
+) -> Result<(), ChartError> {
+    if let Some(r) = layout.focus_band {
         area.draw(&Rectangle::new(
-            [(r.x0 - bx, r.y0 - by), (r.x1 - bx, r.y1 - by)],
-            color.mix(0.18).filled(),
+            [(r.x0, r.y0), (r.x1, r.y1)],
+            line_color().mix(0.18).filled(),
         ))?;
-        if nk <= MAX_KEYS_WITH_NUMBERS && y_to > y_from {
-            let style = centered(font(sizes.small));
-            for k in 0..nk {
-                let v = spec.weights[q * nk + k];
-                let text = format!("{v:.2}");
-                // near the keys, where the lines are furthest apart
-                let f = 0.72;
-                let x = qx(q) as f64 + (kx(k) - qx(q)) as f64 * f;
-                let y = y_from as f64 + (y_to - y_from) as f64 * f;
-                let (tw, th) = area.estimate_text_size(&text, &style)?;
-                let (x, y) = (x.round() as i32, y.round() as i32);
-                let (hw, hh) = (tw as i32 / 2 + 2, th as i32 / 2 + 1);
-                area.draw(&Rectangle::new(
-                    [(x - hw, y - hh), (x + hw, y + hh)],
-                    WHITE.mix(0.85).filled(),
-                ))?;
-                area.draw_text(&text, &style, (x, y))?;
-            }
-        }
     }
+    let style = centered(font(layout.weight_px));
+    for label in &layout.weight_labels {
+        let b = label.backdrop;
+        area.draw(&Rectangle::new(
+            [(b.x0, b.y0), (b.x1, b.y1)],
+            WHITE.mix(0.85).filled(),
+        ))?;
+        area.draw_text(&label.text, &style, label.at_px)?;
+    }
+    Ok(())
+}
 
+/// The query labels (the focused one in the line colour, the others
+/// dimmed) and the key labels.
+fn draw_rows<DB: DrawingBackend>(
+    area: &DrawingArea<DB, Shift>,
+    spec: &BipartiteSpec,
+    layout: &BipartiteLayout,
+) -> Result<(), ChartError> {
+    let base_px = area.get_base_pixel();
     let query_ink = |i: usize| match spec.focus {
-        Some(q) if q == i => color,
+        Some(q) if q == i => line_color(),
         Some(_) => DIMMED,
         None => INK,
     };
     draw_tokens(
         area,
         &spec.queries,
-        &queries,
-        &q_row,
-        (q_y0, q_y1),
+        &layout.queries.cells.shifted(base_px),
+        &layout.queries.font,
+        layout.queries.y_px(),
         Facing::Down,
         query_ink,
         spec.focus,
@@ -213,15 +177,13 @@ pub fn draw_bipartite_attention<DB: DrawingBackend>(
     draw_tokens(
         area,
         &spec.keys,
-        &keys,
-        &k_row,
-        (k_y0, k_y1),
+        &layout.keys.cells.shifted(base_px),
+        &layout.keys.font,
+        layout.keys.y_px(),
         Facing::Up,
         |_| INK,
         None,
-    )?;
-
-    Ok(hover_map(queries, keys, spec))
+    )
 }
 
 /// Hover over the rows: the query or key under the cursor, with the key it

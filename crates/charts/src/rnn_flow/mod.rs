@@ -14,12 +14,15 @@ use plotters::style::text_anchor::{HPos, Pos, VPos};
 
 use crate::arrow::draw_arrow;
 use crate::error::ChartError;
-use crate::grid::CellGrid;
-use crate::hover::{fmt_value, HoverMap, HoverTarget, HoverValue, PixelRect};
+use crate::hover::{fmt_value, HoverMap, HoverTarget, HoverValue};
 use crate::message::draw_message;
 use crate::palette::{series_color, INK};
-use crate::style::{font, with_color, Sizes, MIN_PX};
-use crate::token_row::{draw_tokens, fit_tokens, subscript, Facing};
+use crate::style::{font, with_color};
+use crate::token_row::{draw_tokens, subscript, Facing};
+
+mod layout;
+
+use layout::RnnFlowLayout;
 
 /// Tokens and states not read yet.
 const UNREAD: RGBColor = RGBColor(175, 175, 175);
@@ -107,64 +110,42 @@ pub fn draw_rnn_flow<DB: DrawingBackend>(
     }
     area.fill(&WHITE)?;
     let shares = rnn_retention(n, spec.step, spec.retention);
-    let sizes = Sizes::of(area);
-    let (w, h) = area.dim_in_pixel();
-    let (w, h) = (w as i32, h as i32);
-    let m = sizes.margin();
-    let (bx, by) = area.get_base_pixel();
-    let pitch = (w - 2 * m).max(1) as f64 / n as f64;
+    let layout = RnnFlowLayout::of(spec, &shares, area.dim_in_pixel(), area)?;
+    draw_current_band(area, &layout)?;
+    draw_states(area, &layout)?;
+    draw_arrows(area, &layout)?;
+    draw_token_row(area, spec, &layout)?;
+    Ok(hover_map(spec, shares, &layout, area.get_base_pixel()))
+}
 
-    // from the bottom: tokens, the word colours, arrows, states, labels
-    let row = fit_tokens(area, &spec.tokens, pitch, sizes.tick, h * 3 / 10)?;
-    let row_y1 = h - m;
-    let row_y0 = row_y1 - row.height;
-    let swatch_h = (sizes.tick * 0.35).max(3.0) as i32;
-    let swatch_y1 = row_y0 - 2;
-    let swatch_y0 = swatch_y1 - swatch_h;
-    let arrow_len = ((h as f64 * 0.1).max(sizes.tick * 1.4)) as i32;
-    let box_y1 = swatch_y0 - arrow_len;
-    let label_size = (pitch / 2.2).clamp(MIN_PX, sizes.title);
-    let label_h = (label_size * 1.5) as i32;
-    let box_y0 = (m + label_h).min(box_y1);
-    let box_half = ((pitch * 0.3).min(sizes.tick * 2.5).max(1.0)) as i32;
-    let columns = CellGrid::new(
-        PixelRect {
-            x0: bx + m,
-            y0: by + m,
-            x1: bx + w - m,
-            y1: by + row_y1,
-        },
-        1,
-        n,
-    );
-    let cx = |t: usize| columns.cell_center(0, t).0 - bx;
-    let current = spec.step.checked_sub(1);
-
-    if let Some(t) = current {
-        let r = columns.cell_rect(0, t);
+/// The tinted band behind the current step's column.
+fn draw_current_band<DB: DrawingBackend>(
+    area: &DrawingArea<DB, Shift>,
+    layout: &RnnFlowLayout,
+) -> Result<(), ChartError> {
+    if let Some(t) = layout.current {
+        let r = layout.columns.cell_rect(0, t);
         area.draw(&Rectangle::new(
-            [(r.x0 - bx, r.y0 - by), (r.x1 - bx, r.y1 - by)],
+            [(r.x0, r.y0), (r.x1, r.y1)],
             CURRENT_BAND.filled(),
         ))?;
     }
+    Ok(())
+}
 
-    // the states: a stacked bar of the words' shares inside each one read
-    let inner_h = (box_y1 - box_y0 - 4).max(0) as f64;
-    for t in 0..n {
-        let (x0, x1) = (cx(t) - box_half, cx(t) + box_half);
-        let read = t < spec.step;
-        if let Some(row) = shares.get(t) {
-            let bottom = box_y1 - 2;
-            let mut below = 0.0f64;
-            for (i, &s) in row.iter().enumerate() {
-                let y_lo = bottom - (below * inner_h).round() as i32;
-                below += s as f64;
-                let y_hi = bottom - (below * inner_h).round() as i32;
-                if y_hi >= y_lo {
-                    continue;
-                }
-                let corners = [(x0 + 2, y_hi), (x1 - 2, y_lo)];
-                area.draw(&Rectangle::new(corners, series_color(i).filled()))?;
+/// The states: a stacked bar of the words' shares inside each one read,
+/// an empty grey box for the others, each labelled `hₜ` above.
+fn draw_states<DB: DrawingBackend>(
+    area: &DrawingArea<DB, Shift>,
+    layout: &RnnFlowLayout,
+) -> Result<(), ChartError> {
+    let (box_y0, box_y1) = layout.box_y_px;
+    for (t, state) in layout.states.iter().enumerate() {
+        let (x0, x1) = state.x_px;
+        if state.read {
+            for slice in &state.slices {
+                let corners = [(x0 + 2, slice.y_px.0), (x1 - 2, slice.y_px.1)];
+                area.draw(&Rectangle::new(corners, series_color(slice.word).filled()))?;
                 area.draw(&Rectangle::new(corners, WHITE.stroke_width(1)))?;
             }
         } else {
@@ -173,74 +154,81 @@ pub fn draw_rnn_flow<DB: DrawingBackend>(
                 UNREAD_FILL.filled(),
             ))?;
         }
-        let (ink, stroke) = match (read, current == Some(t)) {
-            (false, _) => (UNREAD, 1),
-            (true, false) => (INK, 2),
-            (true, true) => (INK, 3),
-        };
+        let ink = if state.read { INK } else { UNREAD };
         area.draw(&Rectangle::new(
             [(x0, box_y0), (x1, box_y1)],
-            ink.stroke_width(stroke),
+            ink.stroke_width(state.frame_px),
         ))?;
-        let label = font(label_size).pos(Pos::new(HPos::Center, VPos::Bottom));
+        let label = font(layout.state_label_px).pos(Pos::new(HPos::Center, VPos::Bottom));
         area.draw_text(
             &format!("h{}", subscript(t + 1)),
             &with_color(label, ink),
-            (cx(t), box_y0 - 3),
+            (layout.center_x(t), box_y0 - 3),
         )?;
     }
+    Ok(())
+}
 
-    // the arrows: word → state, previous state → state (the relay)
-    let head = (sizes.tick * 0.6).min(pitch * 0.2).max(3.0);
-    let mid_y = (box_y0 + box_y1) / 2;
-    for t in 0..spec.step {
-        let width = if current == Some(t) { 3 } else { 2 };
-        let color = INK.to_rgba();
+/// The arrows into the states read: from the word and from the previous
+/// state.
+fn draw_arrows<DB: DrawingBackend>(
+    area: &DrawingArea<DB, Shift>,
+    layout: &RnnFlowLayout,
+) -> Result<(), ChartError> {
+    for arrow in &layout.arrows {
+        // an arrow shorter than its head is left out: nothing to report
         draw_arrow(
             area,
-            (cx(t), swatch_y0 - 2),
-            (cx(t), box_y1),
-            color,
-            width,
-            head,
+            arrow.from_px,
+            arrow.to_px,
+            INK.to_rgba(),
+            arrow.width_px,
+            layout.arrow_head_px,
             1.0,
         )?;
-        if t > 0 {
-            draw_arrow(
-                area,
-                (cx(t - 1) + box_half + 1, mid_y),
-                (cx(t) - box_half, mid_y),
-                color,
-                width,
-                head,
-                1.0,
-            )?;
-        }
     }
+    Ok(())
+}
 
-    // the tokens, with their word colour above the ones read
-    for t in 0..spec.step {
-        let half = (pitch * 0.3) as i32;
+/// The tokens, with their word colour above the ones read.
+fn draw_token_row<DB: DrawingBackend>(
+    area: &DrawingArea<DB, Shift>,
+    spec: &RnnFlowSpec,
+    layout: &RnnFlowLayout,
+) -> Result<(), ChartError> {
+    let (swatch_y0, swatch_y1) = layout.swatch_y_px;
+    let half = layout.swatch_half_w_px;
+    for t in 0..layout.step {
+        let cx = layout.center_x(t);
         area.draw(&Rectangle::new(
-            [(cx(t) - half, swatch_y0), (cx(t) + half, swatch_y1)],
+            [(cx - half, swatch_y0), (cx + half, swatch_y1)],
             series_color(t).filled(),
         ))?;
     }
     draw_tokens(
         area,
         &spec.tokens,
-        &columns,
-        &row,
-        (row_y0, row_y1),
+        &layout.columns.shifted(area.get_base_pixel()),
+        &layout.row,
+        layout.row_y_px,
         Facing::Up,
-        |t| if t < spec.step { INK } else { UNREAD },
-        current,
-    )?;
+        |t| if t < layout.step { INK } else { UNREAD },
+        layout.current,
+    )
+}
 
+/// Hover over a token's column: the state's share of every word read.
+fn hover_map(
+    spec: &RnnFlowSpec,
+    shares: Vec<Vec<f32>>,
+    layout: &RnnFlowLayout,
+    base_px: (i32, i32),
+) -> HoverMap {
+    let columns = layout.columns.shifted(base_px);
     let tokens = spec.tokens.clone();
     let step = spec.step;
-    let anchor_y = by + mid_y;
-    Ok(HoverMap::new(columns.rect, move |px| {
+    let anchor_y = base_px.1 + layout.mid_y();
+    HoverMap::new(columns.rect, move |px| {
         let (_, t) = columns.cell_at(px)?;
         let name = format!("h{} (state {t})", subscript(t + 1));
         let anchor = (columns.cell_center(0, t).0, anchor_y);
@@ -272,5 +260,5 @@ pub fn draw_rnn_flow<DB: DrawingBackend>(
             anchor,
             label,
         })
-    }))
+    })
 }

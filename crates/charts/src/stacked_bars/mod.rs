@@ -6,16 +6,20 @@
 use plotters::coord::Shift;
 use plotters::prelude::*;
 
-use crate::axes::{column_axis, grid_mesh, plot_rect, set_caption, ValueTicks};
+use crate::axes::{column_axis, grid_mesh, plot_rect, set_caption};
 use crate::bars::{BAR, HIGHLIGHT};
 use crate::error::ChartError;
 use crate::grid::CellGrid;
-use crate::hover::{fmt_value, HoverMap, HoverTarget, HoverValue};
+use crate::hover::{fmt_value, HoverMap, HoverTarget, HoverValue, PixelRect};
 use crate::legend::{draw_legend, LegendEntry, Swatch};
 use crate::message::draw_message;
 use crate::palette::INK;
 use crate::style::{font, Sizes};
 use crate::ticked_range::TickedRange;
+
+mod layout;
+
+use layout::{StackMarks, StackedLayout};
 
 /// A lighter blue, alternated with [`BAR`] so neighbouring parts differ.
 const BAR_LIGHT: RGBColor = RGBColor(86, 180, 233);
@@ -79,28 +83,26 @@ pub fn draw_stacked_values<DB: DrawingBackend>(
     spec: &StackedSpec,
 ) -> Result<HoverMap, ChartError> {
     spec.check()?;
-    let dims = spec.dims();
-    if spec.parts.is_empty() || dims == 0 {
+    if spec.parts.is_empty() || spec.dims() == 0 {
         return draw_message(area, "nothing to stack");
     }
     area.fill(&WHITE)?;
     let sizes = Sizes::of(area);
+    let body = draw_legend(area, &legend_entries(spec), sizes.legend)?;
+    let layout = StackedLayout::of(spec, area.dim_in_pixel(), &body)?;
+    let rect = draw_axes(&body, spec, &layout)?;
+    // the marks are placed in pixels of `area`, the hover in backend pixels
+    let base_px = area.get_base_pixel();
+    let plot = rect.shifted((-base_px.0, -base_px.1));
     let output = spec.output();
+    let marks = layout.marks(spec, &output, plot);
+    draw_stacks(area, spec, &marks)?;
+    draw_output(area, &marks)?;
+    Ok(hover_map(spec, output, &marks, rect, base_px))
+}
 
-    // the extent of the stacks
-    let (mut lo, mut hi) = (0.0f64, 0.0f64);
-    for d in 0..dims {
-        let pos: f64 = spec.parts.iter().map(|p| (p[d] as f64).max(0.0)).sum();
-        let neg: f64 = spec.parts.iter().map(|p| (p[d] as f64).min(0.0)).sum();
-        hi = hi.max(pos);
-        lo = lo.min(neg);
-    }
-    if hi - lo < 1e-9 {
-        hi = lo + 1.0;
-    }
-    let pad = (hi - lo) * 0.08;
-    let (lo, hi) = (lo - pad, hi + pad);
-
+/// The highlighted word first, then the others and the output line.
+fn legend_entries(spec: &StackedSpec) -> Vec<LegendEntry> {
     let mut entries = vec![LegendEntry::new("other words", Swatch::Square(BAR))];
     if let Some(h) = spec.highlight {
         entries.insert(
@@ -109,91 +111,103 @@ pub fn draw_stacked_values<DB: DrawingBackend>(
         );
     }
     entries.push(LegendEntry::new("output = sum", Swatch::Line(INK)));
-    let body = draw_legend(area, &entries, sizes.legend)?;
+    entries
+}
 
-    let tick_font = font(sizes.tick);
-    let ValueTicks {
-        ticks: y_ticks,
-        decimals: y_decimals,
-        label_width: y_label_w,
-    } = ValueTicks::new(&body, (lo, hi), &tick_font)?;
-    let mut builder = ChartBuilder::on(&body);
+/// The mesh and the tick labels on `body`; the plotting area in backend
+/// pixels.
+fn draw_axes<DB: DrawingBackend>(
+    body: &DrawingArea<DB, Shift>,
+    spec: &StackedSpec,
+    layout: &StackedLayout,
+) -> Result<PixelRect, ChartError> {
+    let sizes = &layout.sizes;
+    let mut builder = ChartBuilder::on(body);
     builder
         .margin_right(sizes.margin())
         .x_label_area_size(sizes.x_label_area())
-        .y_label_area_size(sizes.y_label_area(y_label_w));
-    set_caption(&mut builder, spec.caption.as_ref(), &sizes);
-    let mut chart =
-        builder.build_cartesian_2d(column_axis(dims), TickedRange::new(lo..hi, y_ticks))?;
+        .y_label_area_size(layout.y_area_px);
+    set_caption(&mut builder, spec.caption.as_ref(), sizes);
+    let (lo, hi) = layout.y_range;
+    let mut chart = builder.build_cartesian_2d(
+        column_axis(spec.dims()),
+        TickedRange::new(lo..hi, layout.y_ticks.ticks.clone()),
+    )?;
     let integer = |v: &f64| format!("{v:.0}");
+    let y_decimals = layout.y_ticks.decimals;
     let y_label = |v: &f64| format!("{v:.y_decimals$}");
-    grid_mesh(&mut chart, &sizes)
+    grid_mesh(&mut chart, sizes)
         .disable_x_mesh()
-        .label_style(tick_font)
+        .label_style(font(sizes.tick))
         .x_desc("dimension of the value vectors")
         .y_desc("weighted value")
         .x_label_formatter(&integer)
         .y_label_formatter(&y_label)
         .draw()?;
+    Ok(plot_rect(chart.plotting_area()))
+}
 
-    let rect = plot_rect(chart.plotting_area());
-    let grid = CellGrid::new(rect, 1, dims);
-    // backend pixels → pixels of `area`
-    let (bx, by) = area.get_base_pixel();
-    let y_px = |v: f64| chart.backend_coord(&(0.0, v)).1 - by;
-    for d in 0..dims {
-        let cell = grid.cell_rect(0, d);
-        let gap = (cell.width() / 5).max(1);
-        let (mut up, mut down) = (0.0f64, 0.0f64);
-        for (j, part) in spec.parts.iter().enumerate() {
-            let v = part[d] as f64;
-            let (from, to) = if v >= 0.0 {
-                let r = (up, up + v);
-                up += v;
-                r
-            } else {
-                let r = (down, down + v);
-                down += v;
-                r
-            };
-            let (a, b) = (y_px(from), y_px(to));
-            if a == b {
-                continue;
-            }
-            let color = if spec.highlight == Some(j) {
-                HIGHLIGHT
-            } else if j % 2 == 0 {
-                BAR
-            } else {
-                BAR_LIGHT
-            };
-            let corners = [
-                (cell.x0 + gap - bx, a.min(b)),
-                (cell.x1 - gap - bx, a.max(b)),
-            ];
-            area.draw(&Rectangle::new(corners, color.filled()))?;
-            area.draw(&Rectangle::new(corners, WHITE.stroke_width(1)))?;
-        }
+/// The parts, the highlighted word's in its colour and the others in two
+/// alternating blues so that neighbours differ, then the line at zero.
+fn draw_stacks<DB: DrawingBackend>(
+    area: &DrawingArea<DB, Shift>,
+    spec: &StackedSpec,
+    marks: &StackMarks,
+) -> Result<(), ChartError> {
+    for part in &marks.parts {
+        let color = if spec.highlight == Some(part.word) {
+            HIGHLIGHT
+        } else if part.word % 2 == 0 {
+            BAR
+        } else {
+            BAR_LIGHT
+        };
+        let r = part.rect;
+        let corners = [(r.x0, r.y0), (r.x1, r.y1)];
+        area.draw(&Rectangle::new(corners, color.filled()))?;
+        area.draw(&Rectangle::new(corners, WHITE.stroke_width(1)))?;
     }
-    let zero = y_px(0.0);
+    let (x0, x1) = marks.zero_x_px;
+    let zero = marks.zero_y_px;
     area.draw(&PathElement::new(
-        vec![(rect.x0 - bx, zero), (rect.x1 - bx, zero)],
+        vec![(x0, zero), (x1, zero)],
         INK.stroke_width(1),
     ))?;
-    // the output: a line through a marker per dimension
-    let points: Vec<(i32, i32)> = (0..dims)
-        .map(|d| (grid.cell_center(0, d).0 - bx, y_px(output[d] as f64)))
-        .collect();
-    let stroke = (sizes.tick / 8.0).max(2.0) as u32;
-    area.draw(&PathElement::new(points.clone(), INK.stroke_width(stroke)))?;
-    let radius = (sizes.tick / 4.0).max(3.0) as i32;
-    for &p in &points {
-        area.draw(&Circle::new(p, radius, INK.filled()))?;
-    }
+    Ok(())
+}
 
+/// The output: a line through a marker per dimension.
+fn draw_output<DB: DrawingBackend>(
+    area: &DrawingArea<DB, Shift>,
+    marks: &StackMarks,
+) -> Result<(), ChartError> {
+    area.draw(&PathElement::new(
+        marks.output_px.clone(),
+        INK.stroke_width(marks.output_line_px),
+    ))?;
+    for &p in &marks.output_px {
+        area.draw(&Circle::new(p, marks.output_marker_px, INK.filled()))?;
+    }
+    Ok(())
+}
+
+/// Hover over a dimension's column: the output and every word's part.
+fn hover_map(
+    spec: &StackedSpec,
+    output: Vec<f32>,
+    marks: &StackMarks,
+    plot: PixelRect,
+    base_px: (i32, i32),
+) -> HoverMap {
+    let grid = CellGrid::new(plot, 1, spec.dims());
     let labels = spec.labels.clone();
     let parts = spec.parts.clone();
-    Ok(HoverMap::new(rect, move |px| {
+    let anchors: Vec<(i32, i32)> = marks
+        .output_px
+        .iter()
+        .map(|&(x, y)| (x + base_px.0, y + base_px.1))
+        .collect();
+    HoverMap::new(plot, move |px| {
         let (_, dim) = grid.cell_at(px)?;
         let values: Vec<(usize, f64)> = parts
             .iter()
@@ -209,8 +223,8 @@ pub fn draw_stacked_values<DB: DrawingBackend>(
         }
         Some(HoverValue {
             target: HoverTarget::Dimension { dim, values },
-            anchor: (points[dim].0 + bx, points[dim].1 + by),
+            anchor: anchors[dim],
             label,
         })
-    }))
+    })
 }
