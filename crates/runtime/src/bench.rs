@@ -83,7 +83,11 @@ pub fn attention(ids: &[i32], layer: usize, head: usize) -> Result<Vec<f32>, JsE
             )));
         }
         let start = (layer * heads + head) * t * t;
-        Ok(out.attentions.data()[start..start + t * t].to_vec())
+        out.attentions
+            .data()
+            .get(start..start + t * t)
+            .map(<[f32]>::to_vec)
+            .ok_or_else(|| JsError::new("the result is shorter than its shape says"))
     })
 }
 

@@ -61,6 +61,9 @@ pub enum FetchError {
     Status { file: String, status: u16 },
     /// Network, body or memory failure: a sentence naming the file.
     Failed(String),
+    /// The file arrived whole but is not the one the manifest describes
+    /// (its sha256 differs): a sentence naming the file.
+    Damaged(String),
     /// [`Watch::cancelled`] asked to stop.
     Cancelled,
 }
@@ -87,7 +90,7 @@ impl std::fmt::Display for FetchError {
             FetchError::Status { file, status } => {
                 write!(f, "the server refused to send {file} (HTTP {status})")
             }
-            FetchError::Failed(message) => f.write_str(message),
+            FetchError::Failed(message) | FetchError::Damaged(message) => f.write_str(message),
             FetchError::Cancelled => f.write_str("the download was cancelled"),
         }
     }

@@ -3,10 +3,12 @@
 //! copy is otherwise used forever. After a model has loaded from the
 //! browser's copy, one `HEAD` request per file asks the host for the file's
 //! `ETag` (or `Last-Modified`) and compares it with the one kept beside the
-//! copy; when any differs, the worker deletes that model's copies and tells
-//! the page, so the next load downloads the new version. Offline, or with a
-//! host that sends neither header, nothing can be compared and nothing
-//! changes. It runs after the model answers, so it never delays a load.
+//! copy; the worker deletes each copy that differs and tells the page, so
+//! the next load downloads the new version. (Files the site's manifest gives
+//! a sha256 for are not asked about: each load checks their sum, and a new
+//! manifest brings new sums.) Offline, or with a host that sends neither
+//! header, nothing can be compared and nothing changes. It runs after the
+//! model answers, so it never delays a load.
 
 use js_sys::Promise;
 use wasm_bindgen::prelude::*;
@@ -81,9 +83,9 @@ pub struct StoredCopy {
     pub validator: Validator,
 }
 
-/// Asks the host about each copy; returns the names of the files that
-/// changed (none when offline, or when the host says nothing comparable).
-pub async fn changed_files(copies: &[StoredCopy]) -> Vec<String> {
+/// Asks the host about each copy; returns the copies that changed (none
+/// when offline, or when the host says nothing comparable).
+pub async fn changed_copies(copies: &[StoredCopy]) -> Vec<&StoredCopy> {
     let mut changed = Vec::new();
     for copy in copies {
         if copy.validator == Validator::default() {
@@ -93,7 +95,7 @@ pub async fn changed_files(copies: &[StoredCopy]) -> Vec<String> {
             continue;
         };
         if copy.validator.changed(&now) == Some(true) {
-            changed.push(copy.file.clone());
+            changed.push(copy);
         }
     }
     changed
@@ -103,8 +105,8 @@ pub async fn changed_files(copies: &[StoredCopy]) -> Vec<String> {
 pub fn changed_message(files: &[String]) -> String {
     format!(
         "The model's host now has a different version of {} than the copy stored in this \
-         browser. The maps shown come from the stored copy, which has been removed: \
-         reload the model to use the new version.",
+         browser. The maps shown come from the stored copy, whose changed files have been \
+         removed: reload the model to use the new version.",
         files.join(", ")
     )
 }

@@ -52,6 +52,19 @@ pub fn all(root: &Path) -> Result<()> {
             .args(["--features", "attend-core/relaxed-simd"])
             .args(["--", "-D", "warnings"]),
     )?;
+    cmd::run(
+        "clippy, wasm32, attend-core without relaxed SIMD (the plain worker build)",
+        cargo()
+            .args([
+                "clippy",
+                "--target",
+                WASM_TARGET,
+                "-p",
+                "attend-core",
+                "--lib",
+            ])
+            .args(["--", "-D", "warnings"]),
+    )?;
     // xtask turns on attend-core's `gpu` feature, so the workspace tests
     // include the wgpu kernels and forward pass on Mesa lavapipe. Where
     // lavapipe is installed (always in CI) they must run, not skip.

@@ -152,6 +152,10 @@ fn a_url_model_that_changed_on_its_host_is_noticed_after_it_loads() -> Result<()
         None,
         "the old copy is gone"
     );
+    assert!(
+        stored_text(&browser, "/tokenizer.json")?.is_some(),
+        "an unchanged file stays stored"
+    );
 
     browser.click(&browser.find(&testid("model-reload"))?)?;
     browser.wait_until("the new config stored", WAIT, || {

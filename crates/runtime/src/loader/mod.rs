@@ -148,7 +148,11 @@ pub async fn load_url(
 
     // Small files first: a wrong config or tokenizer fails before the
     // big download starts.
-    let config = session.get("config.json").await?;
+    let config = match session.get("config.json").await {
+        Ok(config) => config,
+        Err(FetchError::Damaged(message)) => return Err(session.fail(message).await),
+        Err(e) => return Err(e.into()),
+    };
     let cfg = match parse_config(&config) {
         Ok(cfg) => cfg,
         Err(message) => return Err(session.fail(message).await),
@@ -164,6 +168,7 @@ pub async fn load_url(
             "neither tokenizer.json nor vocab.txt was found at {base}: the model needs one of them"
         )))
         }
+        Err(FetchError::Damaged(message)) => return Err(session.fail(message).await),
         Err(e) => return Err(e.into()),
     };
     let tokenizer_kind = kinds[which];
@@ -175,6 +180,9 @@ pub async fn load_url(
         Err(e) if e.is_not_found() => {
             return Err(LoadError::Failed(weights_not_found(base, &weights_file)))
         }
+        // Every stored copy goes, the manifest with them: a stale stored
+        // manifest (an older deploy's sums) would fail every Retry the same way.
+        Err(FetchError::Damaged(message)) => return Err(session.fail(message).await),
         Err(e) => return Err(e.into()),
     };
     let bert = match build_bert(&config, &weights, &weights_file, tokenizer_kind, &tokenizer) {

@@ -132,9 +132,9 @@ impl<'a> Session<'a> {
             validator,
         }) = fetched
         else {
-            return Err(FetchError::Failed(format!(
+            return Err(FetchError::Damaged(format!(
                 "{file} does not match the sha256 that manifest.json gives for it: the download \
-                 was damaged, or the site is being updated. Retry downloads it again."
+                 was damaged, or the site is being updated"
             )));
         };
         self.read.push(Read {
@@ -156,11 +156,13 @@ impl<'a> Session<'a> {
             .map(|r| &r.validator)
     }
 
-    /// The files this load read from the browser's copy (to revalidate).
+    /// The files this load read from the browser's copy, to revalidate with
+    /// their host: those the manifest gives no sha256 for (a sum says more
+    /// than an ETag, and each load checks it).
     pub fn stored_copies(&self) -> Vec<StoredCopy> {
         self.read
             .iter()
-            .filter(|r| r.from_cache)
+            .filter(|r| r.from_cache && self.manifest.sha256_of(&r.file).is_none())
             .map(|r| StoredCopy {
                 url: r.url.clone(),
                 file: r.file.clone(),

@@ -337,7 +337,8 @@ async fn install(loaded: Loaded) {
     let not_stored = cache_writes.commit().await;
     post(&FromWorker::Stored { not_stored }, &[]);
     if !stored_copies.is_empty() {
-        wasm_bindgen_futures::spawn_local(revalidate(stored_copies));
+        let generation = with_state(|s| s.load_generation);
+        wasm_bindgen_futures::spawn_local(revalidate(generation, stored_copies));
     }
     if let Some(bytes) = bytes {
         gpu_worker::start(gpu_generation, &bytes.config, &bytes.weights, &bert.model).await;
@@ -348,21 +349,24 @@ async fn install(loaded: Loaded) {
     }
 }
 
-/// Asks the host whether the stored files this load used are still its
-/// current version; if not, removes them and tells the page.
-async fn revalidate(copies: Vec<crate::revalidate::StoredCopy>) {
-    let changed = crate::revalidate::changed_files(&copies).await;
-    if changed.is_empty() {
+/// Asks the host whether the stored files load `generation` used are still
+/// its current version; removes those that are not and tells the page. A
+/// newer load makes it stop: its model is another (or a fresh copy of this
+/// one), which the answer must not touch.
+async fn revalidate(generation: u64, copies: Vec<crate::revalidate::StoredCopy>) {
+    let changed = crate::revalidate::changed_copies(&copies).await;
+    if changed.is_empty() || !is_current(generation) {
         return;
     }
     if let Some(cache) = crate::fetch::ModelCache::open().await {
-        for copy in &copies {
+        for copy in &changed {
             cache.delete(&copy.url).await;
         }
     }
+    let files: Vec<String> = changed.iter().map(|c| c.file.clone()).collect();
     post(
         &FromWorker::StoredCopyChanged {
-            message: crate::revalidate::changed_message(&changed),
+            message: crate::revalidate::changed_message(&files),
         },
         &[],
     );

@@ -81,6 +81,8 @@ pub fn CurrentView(state: Memo<AttentionState>, update: Setter) -> impl IntoView
     // changes neither, so the old map is not redrawn while the new one is
     // computed: the main thread stays free for the worker (on a 2-core
     // laptop that redraw made the forward pass itself twice as slow).
+    // (Typing back to the text already shown therefore redraws nothing and
+    // marks nothing: its map is on screen.)
     let shown = Memo::new(move |_| current().map(|r| r.request_id));
     let shown_result = move || {
         // Read, not just tracked: a memo that is never read never computes,

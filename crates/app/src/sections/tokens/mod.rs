@@ -36,11 +36,15 @@ pub fn TokensSection() -> impl IntoView {
     let error = RwSignal::new(None::<String>);
     Effect::new(move |_| {
         let s = state.get();
-        if let Some(answer) = store.tokens.get(&s.input(), s.pair.as_deref()) {
-            error.set(answer.outcome.as_ref().err().cloned());
-            if answer.outcome.is_ok() {
-                last.set(Some(answer));
-            }
+        let answer = store.tokens.get(&s.input(), s.pair.as_deref());
+        // An error belongs to its input: it goes when the text changes.
+        error.set(
+            answer
+                .as_ref()
+                .and_then(|a| a.outcome.as_ref().err().cloned()),
+        );
+        if let Some(answer) = answer.filter(|a| a.outcome.is_ok()) {
+            last.set(Some(answer));
         }
     });
     let shown = move || last.get();
