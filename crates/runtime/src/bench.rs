@@ -7,7 +7,7 @@
 
 use super::fetch::Watch;
 use super::loader;
-use attend_core::BertModel;
+use attend_core::{BertModel, ForwardOutput};
 use std::cell::RefCell;
 use wasm_bindgen::prelude::*;
 
@@ -35,9 +35,8 @@ pub async fn load(base: String, weights: Option<String>) -> Result<String, JsErr
     Ok(description)
 }
 
-/// One forward pass over `ids` (token type 0). Returns the number of
-/// attention probabilities computed, so the work cannot be optimised away.
-pub fn forward(ids: &[i32]) -> Result<u32, JsError> {
+/// One forward pass over `ids` (token type 0) on the loaded model.
+fn forward_output(ids: &[i32]) -> Result<ForwardOutput, JsError> {
     let ids: Vec<u32> = ids
         .iter()
         .map(|&i| u32::try_from(i).map_err(|_| JsError::new("token ids must not be negative")))
@@ -48,47 +47,33 @@ pub fn forward(ids: &[i32]) -> Result<u32, JsError> {
         let model = model
             .as_ref()
             .ok_or_else(|| JsError::new("call bench_load first"))?;
-        let out = model
+        model
             .forward_ids(&ids, &types)
-            .map_err(|e| JsError::new(&e.to_string()))?;
-        Ok(out.attentions.data().len() as u32)
+            .map_err(|e| JsError::new(&e.to_string()))
     })
+}
+
+/// One forward pass over `ids` (token type 0). Returns the number of
+/// attention probabilities computed, so the work cannot be optimised away.
+pub fn forward(ids: &[i32]) -> Result<u32, JsError> {
+    Ok(forward_output(ids)?.attentions.data().len() as u32)
 }
 
 /// One head's attention probabilities over `ids` (token type 0), row-major
 /// `[query][key]`.
 pub fn attention(ids: &[i32], layer: usize, head: usize) -> Result<Vec<f32>, JsError> {
-    let ids: Vec<u32> = ids
-        .iter()
-        .map(|&i| u32::try_from(i).map_err(|_| JsError::new("token ids must not be negative")))
-        .collect::<Result<_, _>>()?;
-    let types = vec![0u32; ids.len()];
-    MODEL.with(|m| {
-        let model = m.borrow();
-        let model = model
-            .as_ref()
-            .ok_or_else(|| JsError::new("call bench_load first"))?;
-        let out = model
-            .forward_ids(&ids, &types)
-            .map_err(|e| JsError::new(&e.to_string()))?;
-        let t = ids.len();
-        let shape = out.attentions.shape();
-        let (layers, heads) = (
-            shape.first().copied().unwrap_or(0),
-            shape.get(1).copied().unwrap_or(0),
-        );
-        if layer >= layers || head >= heads {
-            return Err(JsError::new(&format!(
-                "layer {layer}, head {head} is not in a model of {layers} × {heads} (counted from 0)"
-            )));
-        }
-        let start = (layer * heads + head) * t * t;
-        out.attentions
-            .data()
-            .get(start..start + t * t)
-            .map(<[f32]>::to_vec)
-            .ok_or_else(|| JsError::new("the result is shorter than its shape says"))
-    })
+    let out = forward_output(ids)?;
+    out.attentions
+        .slice(&[layer, head])
+        .map(<[f32]>::to_vec)
+        .ok_or_else(|| {
+            let shape = out.attentions.shape();
+            JsError::new(&format!(
+                "layer {layer}, head {head} is not in a model of {} × {} (counted from 0)",
+                shape.first().copied().unwrap_or(0),
+                shape.get(1).copied().unwrap_or(0)
+            ))
+        })
 }
 
 /// The size of this WebAssembly module's linear memory, in bytes: the peak

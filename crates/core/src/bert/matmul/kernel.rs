@@ -126,9 +126,7 @@ impl Kernel {
         }
         all
     }
-}
 
-impl Kernel {
     /// Runs `job` on this kernel.
     ///
     /// # Safety
